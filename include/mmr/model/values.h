@@ -1,0 +1,58 @@
+// Matrix values: seeded random numbers, mm's init functions, epilogs and
+// matmul evaluation (mm-values.md §2–§5).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mmr/model/matrix.h"
+#include "mmr/scene/scene_spec.h"
+
+namespace mmr {
+
+// Seeded uniform generator in [0, 1): the same seed gives the same sequence on
+// every platform (mt19937_64, 53-bit mantissa; no std distributions).
+class Rng {
+public:
+    explicit Rng(uint64_t seed);
+    double uniform();
+private:
+    uint64_t state_[312];
+    int index_;
+    uint64_t next_u64();
+};
+
+// Every init name mm knows, in mm's menu order, plus "csv" (ours: data from a local file).
+const std::vector<std::string>& init_names();
+bool is_init(const std::string& name);
+
+// Fills an h x w matrix per mm-values.md §2 (range mapping §2.1, dropout §2.4,
+// draw order §5). `scene_dir` resolves relative CSV paths. Throws mmr::Error with
+// a one-line message naming spec.loc / the file on bad input.
+Matrix init_matrix(const LeafSpec& spec, const std::string& init, int h, int w, Rng& rng,
+                   const std::string& scene_dir);
+
+// CSV data (mm-values.md §2.2): rows of numbers with roll-over.
+struct CsvData {
+    std::vector<std::vector<double>> rows;
+    double at(int i, int j) const;  // rows[i mod n][j mod len(row)]
+};
+CsvData load_csv(const std::string& path, const std::string& where);
+
+// JavaScript formula over (i, j, h, w), evaluated by Duktape in a child process
+// with a time limit. Element throws -> 0; booleans -> 0/1. A formula that does not
+// compile or a time-out is an mmr::Error naming `where`.
+Matrix eval_js_matrix(const std::string& formula, int h, int w, double timeout_seconds,
+                      const std::string& where);
+
+// Epilogs (mm-values.md §4), names in mm's menu order.
+const std::vector<std::string>& epilog_names();
+bool is_epilog(const std::string& name);
+double epilog_pointwise(const std::string& epilog, double x, int D);
+void epilog_matrixwide(const std::string& epilog, Matrix& m);
+
+// result = P(sum_k a[i][k] * b[k][j]) with double sums, NaN -> 0, float32 storage,
+// then the matrix-wide part of the epilog.
+Matrix matmul(const Matrix& a, const Matrix& b, const std::string& epilog);
+
+}  // namespace mmr

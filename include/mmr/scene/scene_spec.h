@@ -1,0 +1,80 @@
+// What a scene file says, after parsing and key validation, before anything is
+// constructed (pbrt-style: parsing is kept apart from construction).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "mmr/scene/settings.h"
+
+namespace mmr {
+
+// A place in the scene file, for error messages ("scene.yaml:12:5").
+struct SourceLoc {
+    std::string file;
+    int line = 0;    // 1-based; 0 = unknown
+    int column = 0;  // 1-based
+    std::string str() const;  // "file:line:col" (or just "file")
+};
+
+struct Vec3d {
+    double x = 0, y = 0, z = 0;
+};
+
+// One matrix named in the expression (a name used twice is the same matrix).
+struct LeafSpec {
+    std::string name;
+    std::optional<int> h, w;     // rows, cols; inferred from neighbours when unset
+    std::optional<std::string> init;  // mm init name; unset = "row major" (left) / "col major" (right)
+    double min = -1, max = 1, dropout = 0;
+    std::string js;              // init "expr": JavaScript formula in i, j, h, w
+    std::string file;            // init "csv": path (relative to the scene file)
+    SourceLoc loc;               // where the matrix is defined
+};
+
+// Settings of one matmul, keyed by its result name.
+struct MatmulSpec {
+    std::string epilog = "none";
+    std::optional<int> k_blocks;
+    AnimOverride anim;
+    LayoutOverride layout;
+    DecoOverride deco;
+    VizOverride viz;
+    SourceLoc loc;
+};
+
+struct CameraSpec {
+    Vec3d position{-48, 48, 48};
+    bool position_set = false;  // unset: mm's default (-48, 48, 48)
+    Vec3d target{0, 0, 0};
+    double fov = 45;  // vertical field of view in degrees (landscape), mm's value
+};
+
+struct OutputSpec {
+    int width = 1280, height = 720;
+    float background[3] = {0, 0, 0};  // 0..1, display values
+};
+
+struct SceneSpec {
+    std::string path;  // scene file ("<string>" when parsed from text)
+    std::string text;  // the scene file's text (embedded in PNGs)
+
+    std::string expr = "L @ R";
+    SourceLoc expr_loc;  // where the expression text starts (for column errors)
+
+    std::map<std::string, LeafSpec> matrices;
+    std::map<std::string, MatmulSpec> matmuls;
+
+    BlockCounts blocks;
+    AnimSettings anim;
+    LayoutSettings layout;
+    Orientation orientation;  // root's polarity and placements
+    DecoSettings deco;
+    VizSettings viz;
+    CameraSpec camera;
+    OutputSpec output;
+    uint64_t seed = 0;
+};
+
+}  // namespace mmr

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package mmr needs to build, test and run.
+# Idempotent; run as root (or with sudo). Nothing is downloaded except by apt.
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+PKGS=(
+  build-essential cmake pkg-config
+  libegl-dev libegl1 libgl-dev libgl1-mesa-dri libosmesa6-dev
+  libglm-dev libstb-dev libpng-dev zlib1g-dev
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
+  libcli11-dev libyaml-cpp-dev doctest-dev duktape-dev
+  fonts-dejavu-core
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

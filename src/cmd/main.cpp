@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("mmr: work in progress"); return 0; }
