@@ -35,4 +35,9 @@ public:
 std::unique_ptr<Renderer> create_renderer(BackendKind kind, int width, int height,
                                           const RenderOptions& opts = {});
 
+// Stops glibc from trimming and re-faulting the heap every frame, which halves
+// llvmpipe's throughput (notes pitfall 1). create_renderer calls it; calling it
+// again is harmless.
+void tune_malloc();
+
 }  // namespace mmr

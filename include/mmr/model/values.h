@@ -2,6 +2,7 @@
 // matmul evaluation (mm-values.md §2–§5).
 #pragma once
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -12,13 +13,14 @@ namespace mmr {
 
 // Seeded uniform generator in [0, 1): the same seed gives the same sequence on
 // every platform (mt19937_64, 53-bit mantissa; no std distributions).
+// std::mt19937_64 is fully specified by the C++ standard (unlike the std
+// distributions, which are implementation-defined), so only the engine is used.
 class Rng {
 public:
     explicit Rng(uint64_t seed);
-    double uniform();
+    double uniform();  // (next_u64() >> 11) * 2^-53
 private:
-    uint64_t state_[312];
-    int index_;
+    std::mt19937_64 engine_;
     uint64_t next_u64();
 };
 
@@ -38,6 +40,9 @@ struct CsvData {
     double at(int i, int j) const;  // rows[i mod n][j mod len(row)]
 };
 CsvData load_csv(const std::string& path, const std::string& where);
+
+// Time limit for init "expr" formulas evaluated by init_matrix.
+constexpr double kInitExprTimeoutSeconds = 10.0;
 
 // JavaScript formula over (i, j, h, w), evaluated by Duktape in a child process
 // with a time limit. Element throws -> 0; booleans -> 0/1. A formula that does not

@@ -1,0 +1,34 @@
+// Frame state -> draw list: sprites for matrix elements, row guides, flow
+// guides, legends and axes (mm-look.md), all in world space.
+#pragma once
+#include <vector>
+
+#include "mmr/draw/draw_list.h"
+#include "mmr/layout/layout.h"
+#include "mmr/model/model.h"
+
+namespace mmr {
+
+// mm's camera (mm-look.md §8). Without an explicit position the default
+// (-48, 48, 48) is scaled by the scene's size relative to mm's default scene,
+// as mm does when an expression is edited.
+CameraView camera_view(const CameraSpec& cam, const Layout& layout, int width, int height);
+
+// Element sprites of one matrix placement, all elements shown with final values.
+void add_elements(const Model& model, const MatrixPlacement& mp, int width, int height,
+                  std::vector<PointVertex>& out);
+
+// Row guides of one matrix (mm-look.md §4.1), `level` = deco row guides.
+void add_row_guides(const MatrixPlacement& mp, double level, std::vector<LineVertex>& out);
+
+// Flow-guide arrow of one cube (mm-look.md §5), `s` = deco flow guides.
+void add_flow_guide(const CubePlacement& cube, double s, std::vector<TriVertex>& out);
+
+// Name and shape legends of one matrix (mm-look.md §6).
+void add_legends(const Model& model, const MatrixPlacement& mp, const CameraView& cam,
+                 std::vector<TextVertex>& out);
+
+// The whole static scene.
+DrawList build_draw_list(const Model& model, const Layout& layout, int width, int height);
+
+}  // namespace mmr

@@ -1,0 +1,47 @@
+// Backend choice: EGL surfaceless first (no window system, no environment
+// variables), OSMesa as the fallback for machines with libosmesa6 only.
+#include <malloc.h>
+
+#include "gl_context.h"
+#include "gl_renderer.h"
+#include "mmr/core/error.h"
+#include "mmr/gl/backend.h"
+
+namespace mmr {
+
+BackendKind parse_backend(const std::string& name) {
+    if (name == "auto") return BackendKind::Auto;
+    if (name == "egl") return BackendKind::Egl;
+    if (name == "osmesa") return BackendKind::OSMesa;
+    throw Error("--backend: unknown backend \"" + name + "\"; choose auto, egl or osmesa");
+}
+
+void tune_malloc() {
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);        // keep freed memory instead of returning it
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);      // frame-sized buffers come from the heap
+}
+
+std::unique_ptr<Renderer> create_renderer(BackendKind kind, int width, int height,
+                                          const RenderOptions& opts) {
+    tune_malloc();
+    std::string egl_failure, osmesa_failure;
+    if (kind != BackendKind::OSMesa) {
+        try {
+            return make_gl_renderer(create_egl_context(), width, height, opts);
+        } catch (const Error& e) {
+            if (kind == BackendKind::Egl)
+                throw Error(std::string("EGL surfaceless: ") + e.what() + "; install libegl1 and libgl1-mesa-dri");
+            egl_failure = e.what();
+        }
+    }
+    try {
+        return make_gl_renderer(create_osmesa_context(), width, height, opts);
+    } catch (const Error& e) {
+        if (kind == BackendKind::OSMesa) throw Error(std::string("OSMesa: ") + e.what() + "; install libosmesa6");
+        osmesa_failure = e.what();
+    }
+    throw Error("no usable OpenGL: EGL surfaceless failed (" + egl_failure + "); OSMesa failed (" +
+                osmesa_failure + "); install libegl1 and libgl1-mesa-dri, or libosmesa6");
+}
+
+}  // namespace mmr

@@ -1,0 +1,11 @@
+// Compiling and linking the embedded shaders.
+#pragma once
+#include "gl_functions.h"
+
+namespace mmr {
+
+// Builds a program from two embedded shader files ("points.vert.glsl", ...).
+// Throws mmr::Error naming the file and quoting GL's info log on one line.
+GLuint build_program(const GlFunctions& gl, const char* vert_name, const char* frag_name);
+
+}  // namespace mmr

@@ -1,0 +1,308 @@
+// Draws a DrawList into an offscreen framebuffer and reads it back.
+// Pass order and state follow mm-look.md: opaque points, lines and text with
+// depth test/write, then translucent flow triangles (src-over, no depth
+// write). Every GL object lives as long as the renderer so that animation
+// frames only re-upload vertex data.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include <glm/glm.hpp>
+#include <glm/gtc/matrix_transform.hpp>
+#include <glm/gtc/type_ptr.hpp>
+
+#include "gl_functions.h"
+#include "gl_program.h"
+#include "gl_renderer.h"
+#include "mmr/core/error.h"
+
+namespace mmr {
+namespace {
+
+enum Pass { kPoints, kLines, kText, kFlow, kPasses };
+
+// Vertex layouts: {location, components, byte offset} per attribute.
+struct Attrib { GLuint loc; GLint size; size_t offset; };
+struct Layout { GLsizei stride; Attrib attribs[3]; int count; };
+
+const Layout kLayouts[kPasses] = {
+    {sizeof(PointVertex), {{0, 3, offsetof(PointVertex, x)}, {1, 1, offsetof(PointVertex, size)},
+                           {2, 3, offsetof(PointVertex, r)}}, 3},
+    {sizeof(LineVertex), {{0, 3, offsetof(LineVertex, x)}, {1, 3, offsetof(LineVertex, r)}}, 2},
+    {sizeof(TextVertex), {{0, 3, offsetof(TextVertex, x)}, {1, 2, offsetof(TextVertex, u)}}, 2},
+    {sizeof(TriVertex), {{0, 3, offsetof(TriVertex, x)}, {1, 4, offsetof(TriVertex, r)}}, 2},
+};
+
+const char* const kShaders[kPasses][2] = {
+    {"points.vert.glsl", "points.frag.glsl"},
+    {"lines.vert.glsl", "lines.frag.glsl"},
+    {"text.vert.glsl", "text.frag.glsl"},
+    {"flow.vert.glsl", "flow.frag.glsl"},
+};
+
+class GlRenderer final : public Renderer {
+public:
+    GlRenderer(std::unique_ptr<GlContext> ctx, int width, int height, const RenderOptions& opts)
+        : ctx_(std::move(ctx)), opts_(opts) {
+        ctx_->make_current();
+        gl_.load(*ctx_);
+        description_ = ctx_->platform() + ", " + gl_string(GL_RENDERER) + ", OpenGL " + gl_string(GL_VERSION);
+        GLint max_samples = 0;
+        gl_.GetIntegerv(GL_MAX_SAMPLES, &max_samples);
+        samples_ = opts_.msaa > 1 ? std::min(opts_.msaa, int(max_samples)) : 0;
+        GLfloat range[2] = {1, 1};
+        gl_.GetFloatv(GL_POINT_SIZE_RANGE, range);
+        max_point_ = range[1];
+
+        for (int p = 0; p < kPasses; ++p) programs_[p] = build_program(gl_, kShaders[p][0], kShaders[p][1]);
+        gl_.GenVertexArrays(kPasses, vaos_);
+        gl_.GenBuffers(kPasses, vbos_);
+        for (int p = 0; p < kPasses; ++p) {
+            gl_.BindVertexArray(vaos_[p]);
+            gl_.BindBuffer(GL_ARRAY_BUFFER, vbos_[p]);
+            const Layout& l = kLayouts[p];
+            for (int a = 0; a < l.count; ++a) {
+                gl_.EnableVertexAttribArray(l.attribs[a].loc);
+                gl_.VertexAttribPointer(l.attribs[a].loc, l.attribs[a].size, GL_FLOAT, GL_FALSE, l.stride,
+                                        reinterpret_cast<const void*>(l.attribs[a].offset));
+            }
+        }
+        gl_.BindVertexArray(0);
+        gl_.GenTextures(1, &atlas_tex_);
+        resize(width, height);
+        check("renderer set-up");
+    }
+
+    ~GlRenderer() override {
+        try {
+            ctx_->make_current();
+        } catch (const Error&) {
+            return;  // the context goes away anyway, taking its objects along
+        }
+        free_targets();
+        gl_.DeleteTextures(1, &atlas_tex_);
+        gl_.DeleteBuffers(kPasses, vbos_);
+        gl_.DeleteVertexArrays(kPasses, vaos_);
+        for (GLuint p : programs_) gl_.DeleteProgram(p);
+    }
+
+    std::string description() const override { return description_; }
+
+    Image render(const DrawList& list) override {
+        ctx_->make_current();
+        if (list.width != width_ || list.height != height_) resize(list.width, list.height);
+
+        gl_.BindFramebuffer(GL_FRAMEBUFFER, samples_ ? fbo_ms_ : fbo_);
+        gl_.Viewport(0, 0, width_, height_);
+        gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+        gl_.DepthMask(GL_TRUE);
+        gl_.ClearColor(list.background[0], list.background[1], list.background[2], 1.0f);
+        gl_.ClearDepth(1.0);
+        gl_.Clear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+        // Alpha stays 1 from the clear: the frame is opaque whatever the
+        // passes output as alpha (text coverage, flow translucency).
+        gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
+
+        const CameraView& cam = list.camera;
+        glm::mat4 view = glm::lookAt(glm::make_vec3(cam.position), glm::make_vec3(cam.target),
+                                     glm::make_vec3(cam.up));
+        glm::mat4 proj = glm::perspective(glm::radians(cam.fov_y_deg), float(width_) / float(height_),
+                                          cam.near_plane, cam.far_plane);
+        glm::mat4 mvp = proj * view;
+
+        // three.js' default depth function is less-or-equal; ties matter
+        // because row guides run through sprite centres at the same depth.
+        gl_.Enable(GL_DEPTH_TEST);
+        gl_.DepthFunc(GL_LEQUAL);
+        gl_.Disable(GL_BLEND);
+        gl_.Disable(GL_CULL_FACE);  // everything is double-sided
+        if (samples_) gl_.Enable(GL_MULTISAMPLE);
+
+        if (upload(kPoints, list.points)) {
+            gl_.Enable(GL_PROGRAM_POINT_SIZE);  // else gl_PointSize is ignored (notes pitfall 2)
+            use(kPoints);
+            gl_.UniformMatrix4fv(uniform(kPoints, "u_view"), 1, GL_FALSE, glm::value_ptr(view));
+            gl_.UniformMatrix4fv(uniform(kPoints, "u_proj"), 1, GL_FALSE, glm::value_ptr(proj));
+            gl_.Uniform1f(uniform(kPoints, "u_max_point"), max_point_);
+            gl_.DrawArrays(GL_POINTS, 0, GLsizei(list.points.size()));
+        }
+        if (upload(kLines, list.lines)) {
+            use(kLines);
+            gl_.UniformMatrix4fv(uniform(kLines, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
+            gl_.DrawArrays(GL_LINES, 0, GLsizei(list.lines.size() / 2 * 2));
+        }
+        if (list.atlas && upload(kText, list.text)) {
+            upload_atlas(*list.atlas);
+            use(kText);
+            gl_.ActiveTexture(GL_TEXTURE0);
+            gl_.BindTexture(GL_TEXTURE_2D, atlas_tex_);
+            gl_.UniformMatrix4fv(uniform(kText, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
+            gl_.Uniform1i(uniform(kText, "u_atlas"), 0);
+            gl_.Uniform3fv(uniform(kText, "u_rgb"), 1, list.text_rgb);
+            gl_.Uniform1i(uniform(kText, "u_coverage"), samples_ ? 1 : 0);
+            if (samples_) gl_.Enable(GL_SAMPLE_ALPHA_TO_COVERAGE);
+            gl_.DrawArrays(GL_TRIANGLES, 0, GLsizei(list.text.size() / 3 * 3));
+            gl_.Disable(GL_SAMPLE_ALPHA_TO_COVERAGE);
+        }
+        if (upload(kFlow, list.flow)) {
+            use(kFlow);
+            gl_.UniformMatrix4fv(uniform(kFlow, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
+            gl_.Enable(GL_BLEND);
+            gl_.BlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+            gl_.DepthMask(GL_FALSE);
+            gl_.DrawArrays(GL_TRIANGLES, 0, GLsizei(list.flow.size() / 3 * 3));
+            gl_.DepthMask(GL_TRUE);
+            gl_.Disable(GL_BLEND);
+        }
+        gl_.BindVertexArray(0);
+        return read_back();
+    }
+
+private:
+    std::string gl_string(GLenum name) {
+        const GLubyte* s = gl_.GetString(name);
+        return s ? reinterpret_cast<const char*>(s) : "?";
+    }
+
+    void check(const char* what) {
+        GLenum e = gl_.GetError();
+        if (e != GL_NO_ERROR) {
+            char buf[128];
+            std::snprintf(buf, sizeof buf, "OpenGL error 0x%04X in %s (%s)", e, what, ctx_->platform().c_str());
+            throw Error(buf);
+        }
+    }
+
+    void use(Pass p) {
+        gl_.UseProgram(programs_[p]);
+        gl_.BindVertexArray(vaos_[p]);
+    }
+
+    GLint uniform(Pass p, const char* name) { return gl_.GetUniformLocation(programs_[p], name); }
+
+    // Uploads this frame's vertices of a pass; false if there are none.
+    template <class V>
+    bool upload(Pass p, const std::vector<V>& verts) {
+        if (verts.empty()) return false;
+        gl_.BindBuffer(GL_ARRAY_BUFFER, vbos_[p]);
+        gl_.BufferData(GL_ARRAY_BUFFER, GLsizeiptr(verts.size() * sizeof(V)), verts.data(), GL_STREAM_DRAW);
+        return true;
+    }
+
+    // The atlas rarely changes: upload only when its contents differ from the
+    // last upload (a memcmp of ~1 MB is far cheaper than a texture upload).
+    void upload_atlas(const GlyphAtlas& atlas) {
+        if (atlas.width == atlas_w_ && atlas.height == atlas_h_ && atlas.pixels == atlas_copy_) return;
+        if (atlas.pixels.size() != size_t(atlas.width) * atlas.height)
+            throw Error("glyph atlas: pixel count does not match its size");
+        gl_.BindTexture(GL_TEXTURE_2D, atlas_tex_);
+        gl_.PixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        gl_.TexImage2D(GL_TEXTURE_2D, 0, GL_R8, atlas.width, atlas.height, 0, GL_RED, GL_UNSIGNED_BYTE,
+                       atlas.pixels.data());
+        gl_.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+        gl_.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+        gl_.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+        gl_.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+        atlas_w_ = atlas.width;
+        atlas_h_ = atlas.height;
+        atlas_copy_ = atlas.pixels;
+    }
+
+    // Colour+depth renderbuffers: a multisampled set drawn into (if MSAA) and
+    // a single-sampled set that is resolved into and read back.
+    void resize(int width, int height) {
+        if (width <= 0 || height <= 0) throw Error("render size must be positive");
+        GLint max_size = 0;
+        gl_.GetIntegerv(GL_MAX_RENDERBUFFER_SIZE, &max_size);
+        if (width > max_size || height > max_size)
+            throw Error("render size " + std::to_string(width) + "x" + std::to_string(height) +
+                        " exceeds the OpenGL limit of " + std::to_string(max_size));
+        free_targets();
+        width_ = width;
+        height_ = height;
+        make_target(0, fbo_, rbs_);
+        if (samples_) make_target(samples_, fbo_ms_, rbs_ms_);
+        check("framebuffer set-up");
+    }
+
+    void make_target(int samples, GLuint& fbo, GLuint (&rbs)[2]) {
+        gl_.GenFramebuffers(1, &fbo);
+        gl_.GenRenderbuffers(2, rbs);
+        gl_.BindFramebuffer(GL_FRAMEBUFFER, fbo);
+        const GLenum formats[2] = {GL_RGBA8, GL_DEPTH_COMPONENT24};
+        const GLenum points[2] = {GL_COLOR_ATTACHMENT0, GL_DEPTH_ATTACHMENT};
+        for (int i = 0; i < 2; ++i) {
+            gl_.BindRenderbuffer(GL_RENDERBUFFER, rbs[i]);
+            if (samples)
+                gl_.RenderbufferStorageMultisample(GL_RENDERBUFFER, samples, formats[i], width_, height_);
+            else
+                gl_.RenderbufferStorage(GL_RENDERBUFFER, formats[i], width_, height_);
+            gl_.FramebufferRenderbuffer(GL_FRAMEBUFFER, points[i], GL_RENDERBUFFER, rbs[i]);
+        }
+        GLenum status = gl_.CheckFramebufferStatus(GL_FRAMEBUFFER);
+        if (status != GL_FRAMEBUFFER_COMPLETE) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "offscreen framebuffer incomplete (0x%04X, %d samples)", status, samples);
+            throw Error(buf);
+        }
+    }
+
+    void free_targets() {
+        gl_.BindFramebuffer(GL_FRAMEBUFFER, 0);
+        for (GLuint* fbo : {&fbo_, &fbo_ms_})
+            if (*fbo) gl_.DeleteFramebuffers(1, fbo), *fbo = 0;
+        for (GLuint* rbs : {rbs_, rbs_ms_})
+            if (rbs[0]) gl_.DeleteRenderbuffers(2, rbs), rbs[0] = rbs[1] = 0;
+    }
+
+    // Resolves MSAA, reads RGBA8 and flips rows (GL's first row is the bottom).
+    Image read_back() {
+        if (samples_) {
+            gl_.BindFramebuffer(GL_READ_FRAMEBUFFER, fbo_ms_);
+            gl_.BindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
+            gl_.BlitFramebuffer(0, 0, width_, height_, 0, 0, width_, height_, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+        }
+        gl_.BindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
+        gl_.PixelStorei(GL_PACK_ALIGNMENT, 1);
+        Image img;
+        img.width = width_;
+        img.height = height_;
+        img.rgba.resize(size_t(width_) * height_ * 4);
+        gl_.ReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
+        check("render");
+        size_t row = size_t(width_) * 4;
+        std::vector<uint8_t> tmp(row);
+        for (int y = 0, z = height_ - 1; y < z; ++y, --z) {
+            uint8_t* a = img.rgba.data() + y * row;
+            uint8_t* b = img.rgba.data() + z * row;
+            std::memcpy(tmp.data(), a, row);
+            std::memcpy(a, b, row);
+            std::memcpy(b, tmp.data(), row);
+        }
+        return img;
+    }
+
+    std::unique_ptr<GlContext> ctx_;
+    RenderOptions opts_;
+    GlFunctions gl_;
+    std::string description_;
+    int samples_ = 0;
+    float max_point_ = 1;
+    int width_ = 0, height_ = 0;
+    GLuint programs_[kPasses] = {};
+    GLuint vaos_[kPasses] = {}, vbos_[kPasses] = {};
+    GLuint fbo_ = 0, fbo_ms_ = 0;
+    GLuint rbs_[2] = {}, rbs_ms_[2] = {};
+    GLuint atlas_tex_ = 0;
+    int atlas_w_ = -1, atlas_h_ = -1;
+    std::vector<uint8_t> atlas_copy_;
+};
+
+}  // namespace
+
+std::unique_ptr<Renderer> make_gl_renderer(std::unique_ptr<GlContext> ctx, int width, int height,
+                                           const RenderOptions& opts) {
+    return std::make_unique<GlRenderer>(std::move(ctx), width, height, opts);
+}
+
+}  // namespace mmr

@@ -1,0 +1,328 @@
+// Construction of the model from a parsed scene (mm-params.md §5, §7).
+#include "mmr/model/build_model.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "mmr/core/error.h"
+#include "mmr/layout/scheme.h"
+#include "mmr/model/values.h"
+#include "mmr/scene/expression.h"
+#include "mmr/scene/scene_parser.h"
+
+namespace mmr {
+namespace {
+
+std::string dir_of(const std::string& path) {
+    size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+std::string shape_str(long h, long w) { return std::to_string(h) + "x" + std::to_string(w); }
+
+// Union-find over dimension variables; each may carry a known size.
+struct Dims {
+    std::vector<int> parent;
+    std::vector<long> size;  // 0 = unknown
+    int make(long known) {
+        parent.push_back(static_cast<int>(parent.size()));
+        size.push_back(known);
+        return parent.back();
+    }
+    int find(int v) { return parent[v] == v ? v : parent[v] = find(parent[v]); }
+    long value(int v) { return size[find(v)]; }
+    // Returns false if both are known and differ.
+    bool unite(int a, int b) {
+        a = find(a);
+        b = find(b);
+        if (a == b) return true;
+        if (size[a] && size[b] && size[a] != size[b]) return false;
+        parent[b] = a;
+        if (!size[a]) size[a] = size[b];
+        return true;
+    }
+};
+
+class Builder {
+public:
+    explicit Builder(const SceneSpec& s) : s_(s) {}
+
+    Model structure() {
+        std::string where = s_.expr_loc.line > 0
+                                ? s_.expr_loc.file + ":" + std::to_string(s_.expr_loc.line)
+                                : s_.path;
+        int offset = s_.expr_loc.line > 0 ? s_.expr_loc.column - 1 : 0;
+        expr_ = parse_expression(s_.expr, where, offset);
+        expr_where_ = s_.expr_loc.line > 0 ? s_.expr_loc.str() : s_.path;
+        collect_names(*expr_);
+        check_spec_names();
+
+        Model m;
+        m.camera = s_.camera;
+        m.output = s_.output;
+        m.seed = s_.seed;
+        model_ = &m;
+        m.root = make_node(*expr_, nullptr, true);
+        resolve_shapes(*m.root);
+        propagate_blocks(*m.root, s_.blocks.i, s_.blocks.k, s_.blocks.j);
+        return m;
+    }
+
+private:
+    const SceneSpec& s_;
+    std::unique_ptr<ExprNode> expr_;
+    std::string expr_where_;
+    std::set<std::string> leaf_names_, matmul_names_;
+    std::map<std::string, int> leaf_index_;
+    Model* model_ = nullptr;
+    int next_id_ = 0;
+    Dims dims_;
+    std::vector<int> leaf_row_, leaf_col_;
+
+    void collect_names(const ExprNode& e) {
+        if (!e.is_matmul()) {
+            leaf_names_.insert(e.name);
+            return;
+        }
+        if (e.explicit_name && matmul_names_.count(e.name))
+            fail(expr_where_, "the result name '" + e.name + "' is used twice",
+                 "give each named result its own name");
+        matmul_names_.insert(e.name);
+        collect_names(*e.left);
+        collect_names(*e.right);
+    }
+
+    void check_spec_names() {
+        for (const auto& n : leaf_names_)
+            if (matmul_names_.count(n))
+                fail(expr_where_, "'" + n + "' is both a matrix and a matmul result",
+                     "rename one of them");
+        std::vector<std::string> leaves(leaf_names_.begin(), leaf_names_.end());
+        std::vector<std::string> mms(matmul_names_.begin(), matmul_names_.end());
+        for (const auto& [name, spec] : s_.matrices) {
+            if (leaf_names_.count(name)) continue;
+            if (matmul_names_.count(name))
+                fail(spec.loc.str(), "'" + name + "' is a matmul result, not an input matrix",
+                     "move its settings under 'matmuls'");
+            std::string g = closest_match(name, leaves);
+            fail(spec.loc.str(), "matrix '" + name + "' does not appear in the expression",
+                 g.empty() ? "remove it or use it in 'expr'" : "did you mean '" + g + "'?");
+        }
+        for (const auto& [name, spec] : s_.matmuls) {
+            if (matmul_names_.count(name)) continue;
+            if (leaf_names_.count(name))
+                fail(spec.loc.str(), "'" + name + "' is an input matrix, not a matmul result",
+                     "move its settings under 'matrices'");
+            std::string g = closest_match(name, mms);
+            std::string list;
+            for (const auto& n : mms) list += (list.empty() ? "'" : ", '") + n + "'";
+            fail(spec.loc.str(), "no matmul result is named '" + name + "'",
+                 g.empty() ? "results of this expression: " + list : "did you mean '" + g + "'?");
+        }
+    }
+
+    const MatmulSpec* matmul_spec(const std::string& name) const {
+        auto it = s_.matmuls.find(name);
+        return it == s_.matmuls.end() ? nullptr : &it->second;
+    }
+
+    std::unique_ptr<Node> make_node(const ExprNode& e, Node* parent, bool is_left) {
+        auto n = std::make_unique<Node>();
+        n->name = e.name;
+        n->parent = parent;
+        n->is_left = is_left;
+        n->id = next_id_++;
+        n->matmul = e.is_matmul();
+        inherit_settings(*n, parent, is_left);
+        if (!n->matmul) {
+            auto it = leaf_index_.find(e.name);
+            if (it == leaf_index_.end()) {
+                Leaf leaf;
+                auto sit = s_.matrices.find(e.name);
+                if (sit != s_.matrices.end()) leaf.spec = sit->second;
+                leaf.spec.name = e.name;
+                if (leaf.spec.loc.file.empty()) leaf.spec.loc.file = s_.path;
+                // A matrix's default init depends on the side it first appears on.
+                if (!leaf.spec.init) leaf.spec.init = is_left ? "row major" : "col major";
+                leaf_row_.push_back(dims_.make(leaf.spec.h.value_or(0)));
+                leaf_col_.push_back(dims_.make(leaf.spec.w.value_or(0)));
+                leaf_index_[e.name] = static_cast<int>(model_->leaves.size());
+                model_->leaves.push_back(std::move(leaf));
+            }
+            n->leaf = leaf_index_[e.name];
+            return n;
+        }
+        if (const MatmulSpec* ms = matmul_spec(e.name)) n->epilog = ms->epilog;
+        n->left = make_node(*e.left, n.get(), true);
+        n->right = make_node(*e.right, n.get(), false);
+        return n;
+    }
+
+    void inherit_settings(Node& n, const Node* parent, bool is_left) {
+        const MatmulSpec* ms = n.matmul ? matmul_spec(n.name) : nullptr;
+        if (!parent) {
+            n.anim = s_.anim;
+            n.layout = s_.layout;
+            n.orient = s_.orientation;
+            n.deco = s_.deco;
+            n.viz = s_.viz;
+        } else {
+            n.anim = parent->anim;
+            n.layout = parent->layout;
+            n.deco = parent->deco;
+            n.viz = parent->viz;
+            n.orient = child_orientation(parent->layout.scheme, parent->orient, is_left);
+        }
+        if (!ms) return;
+        // A child's algorithm defaults to "inherit" (the parent's resolved one).
+        AnimOverride a = ms->anim;
+        if (a.alg && *a.alg == "inherit") a.alg.reset();
+        if (parent) {
+            a.speed.reset();  // speed and spin are only read from the root
+            a.spin.reset();
+        }
+        overlay(n.anim, a);
+        overlay(n.layout, ms->layout);
+        overlay(n.deco, ms->deco);
+        overlay(n.viz, ms->viz);
+        if (ms->layout.positive) n.orient.positive = *ms->layout.positive;
+        if (ms->layout.left_right) n.orient.left_right = *ms->layout.left_right;
+        if (ms->layout.right_bottom) n.orient.right_bottom = *ms->layout.right_bottom;
+        if (ms->layout.result_back) n.orient.result_back = *ms->layout.result_back;
+    }
+
+    int row_var(const Node& n) { return n.matmul ? row_var(*n.left) : leaf_row_[n.leaf]; }
+    int col_var(const Node& n) { return n.matmul ? col_var(*n.right) : leaf_col_[n.leaf]; }
+
+    std::string describe(const Node& n) {
+        long h = dims_.value(row_var(n)), w = dims_.value(col_var(n));
+        auto d = [](long v) { return v ? std::to_string(v) : std::string("?"); };
+        return "'" + n.name + "' is " + d(h) + "x" + d(w);
+    }
+
+    void chain(Node& n) {
+        if (!n.matmul) return;
+        chain(*n.left);
+        chain(*n.right);
+        int a = col_var(*n.left), b = row_var(*n.right);
+        long ka = dims_.value(a), kb = dims_.value(b);
+        if (!dims_.unite(a, b))
+            fail(expr_where_,
+                 "shapes do not chain in '" + n.name + "': " + describe(*n.left) + " but " +
+                     describe(*n.right),
+                 "the columns of '" + n.left->name + "' (" + std::to_string(ka) +
+                     ") must equal the rows of '" + n.right->name + "' (" + std::to_string(kb) +
+                     ")");
+    }
+
+    void resolve_shapes(Node& root) {
+        chain(root);
+        // Unconstrained sizes take mm's default of 32.
+        for (size_t v = 0; v < dims_.parent.size(); ++v)
+            if (!dims_.value(static_cast<int>(v))) dims_.size[dims_.find(static_cast<int>(v))] = 32;
+        for (size_t i = 0; i < model_->leaves.size(); ++i) {
+            model_->leaves[i].spec.h = static_cast<int>(dims_.value(leaf_row_[i]));
+            model_->leaves[i].spec.w = static_cast<int>(dims_.value(leaf_col_[i]));
+        }
+        post_order(root, [&](Node& n) {
+            n.rows = static_cast<int>(dims_.value(row_var(n)));
+            n.cols = static_cast<int>(dims_.value(col_var(n)));
+            if (n.matmul) n.depth = n.left->cols;
+        });
+    }
+
+    // mm-params.md §5.3: i-blocks run down left operands, j-blocks down right
+    // operands, and each k-partition becomes the children's j (left) / i (right).
+    void propagate_blocks(Node& n, int ib, int kb, int jb) {
+        n.row_blocks = ib;
+        n.col_blocks = jb;
+        if (!n.matmul) return;
+        n.blocks = {ib, kb, jb};
+        auto child_k = [&](const Node& c) {
+            const MatmulSpec* ms = c.matmul ? matmul_spec(c.name) : nullptr;
+            return ms && ms->k_blocks ? *ms->k_blocks : kb;
+        };
+        propagate_blocks(*n.left, ib, child_k(*n.left), kb);
+        propagate_blocks(*n.right, kb, child_k(*n.right), jb);
+    }
+};
+
+}  // namespace
+
+Model build_structure(const SceneSpec& scene) {
+    Builder b(scene);
+    return b.structure();
+}
+
+double estimate_bytes(const Model& model) {
+    // Per element: the float value plus one sprite vertex (28 bytes) and slack.
+    const double per_element = 4.0 + 28.0 + 8.0;
+    double elements = 0;
+    for (const auto& l : model.leaves) elements += double(*l.spec.h) * double(*l.spec.w);
+    post_order(*model.root, [&](const Node& n) {
+        if (n.matmul) elements += double(n.rows) * double(n.cols);
+    });
+    return elements * per_element;
+}
+
+static std::string human_bytes(double b) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    int u = 0;
+    while (b >= 1024 && u < 5) {
+        b /= 1024;
+        ++u;
+    }
+    std::ostringstream o;
+    o.precision(3);
+    o << b << " " << units[u];
+    return o.str();
+}
+
+Model build_model(const SceneSpec& scene, const BuildOptions& opts) {
+    Model m = build_structure(scene);
+
+    double limit = opts.memory_limit_bytes;
+    if (limit <= 0) limit = 0.75 * double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
+    double need = estimate_bytes(m);
+    if (need > limit)
+        fail(scene.path, "the matrices of this scene would need about " + human_bytes(need) +
+                             " of memory, more than the " + human_bytes(limit) + " allowed",
+             "use smaller shapes");
+
+    const std::string dir = dir_of(scene.path);
+    Rng rng(scene.seed);
+    std::vector<bool> filled(m.leaves.size(), false);
+    // mm's evaluation order (mm-values.md §3): left subtree, right subtree, result.
+    post_order(*m.root, [&](Node& n) {
+        if (!n.matmul) {
+            if (filled[n.leaf]) return;
+            Leaf& leaf = m.leaves[n.leaf];
+            leaf.values = init_matrix(leaf.spec, *leaf.spec.init, *leaf.spec.h, *leaf.spec.w,
+                                      rng, dir);
+            filled[n.leaf] = true;
+            return;
+        }
+        n.result = matmul(m.matrix(*n.left), m.matrix(*n.right), n.epilog);
+    });
+
+    float gmax = 0;
+    auto absmax = [](const Matrix& mat) {
+        float a = 0;
+        for (float v : mat.v)
+            if (std::fabs(v) > a) a = std::fabs(v);  // NaN compares false: skipped
+        return a;
+    };
+    for (const auto& l : m.leaves) gmax = std::max(gmax, absmax(l.values));
+    post_order(*m.root, [&](const Node& n) {
+        if (n.matmul) gmax = std::max(gmax, absmax(n.result));
+    });
+    m.global_absmax = gmax;
+    return m;
+}
+
+}  // namespace mmr

@@ -1,0 +1,363 @@
+// Scene YAML -> SceneSpec (docs/scene-format.md). Every default equals mm's.
+#include "mmr/scene/scene_parser.h"
+
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "mmr/core/error.h"
+#include "mmr/model/values.h"
+#include "mmr/scene/expression.h"
+#include "yaml_reader.h"
+
+namespace mmr {
+namespace {
+
+const double kInf = std::numeric_limits<double>::infinity();
+const std::vector<std::string> kAlgs = {"none", "dotprod (row major)", "dotprod (col major)",
+                                        "axpy", "vmprod", "mvprod", "vvprod", "inherit"};
+const std::vector<std::string> kFuse = {"none", "sync", "async"};
+const std::vector<std::string> kSensitivity = {"global", "semilocal", "local", "superlocal"};
+const std::vector<std::string> kSchemeNames = {"blocks", "zigzag", "wheel", "custom"};
+
+YAML::Node child_map(MapReader& r, const std::string& key) { return r.get(key); }
+
+void read_anim(MapReader& r, AnimOverride& o, bool root) {
+    std::vector<std::string> algs = kAlgs;
+    if (root) algs.pop_back();  // the root cannot inherit
+    o.alg = r.choice("alg", algs);
+    o.fuse = r.choice("fuse", kFuse);
+    o.hide_inputs = r.boolean("hide_inputs");
+    if (root) {
+        o.speed = r.number("speed", 1e-6, 1e6);
+        o.spin = r.number("spin", -1e6, 1e6);
+        r.finish({"alg", "fuse", "speed", "hide_inputs", "spin", "folder"});
+    } else {
+        r.finish({"alg", "fuse", "hide_inputs", "folder"});
+    }
+}
+
+void read_orientation(MapReader& r, LayoutOverride& o) {
+    if (auto v = r.choice("polarity", {"negative", "positive"})) o.positive = *v == "positive";
+    if (auto v = r.choice("left_placement", {"left", "right"})) o.left_right = *v == "right";
+    if (auto v = r.choice("right_placement", {"top", "bottom"})) o.right_bottom = *v == "bottom";
+    if (auto v = r.choice("result_placement", {"front", "back"})) o.result_back = *v == "back";
+}
+
+void read_layout(MapReader& r, LayoutOverride& o) {
+    o.scheme = r.choice("scheme", kSchemeNames);
+    o.gap = r.number("gap", 0, 1e4);
+    o.scatter = r.number("scatter", 0, 1e5);
+    o.molecule = r.integer("molecule", 0, 1000000);
+    o.blast = r.number("blast", -10, 10);
+    read_orientation(r, o);
+    r.finish({"scheme", "gap", "scatter", "molecule", "blast", "polarity", "left_placement",
+              "right_placement", "result_placement", "folder"});
+}
+
+void read_deco(MapReader& r, DecoOverride& o) {
+    o.legends = r.number("legends", 0, 1000);
+    o.shape = r.boolean("shape");
+    o.row_guides = r.number("row_guides", 0, 1);
+    o.flow_guides = r.number("flow_guides", 0, 1);
+    o.axes = r.boolean("axes");
+    // mm's interactive-only settings: accepted (so mm scenes load) but unused.
+    r.number("spotlight", 0, 1e6);
+    r.number("lens_size", 0, 1);
+    r.number("magnification", 0, 1e3);
+    r.boolean("interior_spotlight");
+    r.finish({"legends", "shape", "row_guides", "flow_guides", "axes", "spotlight", "lens_size",
+              "magnification", "interior_spotlight", "folder"});
+}
+
+void read_viz(MapReader& r, VizOverride& o) {
+    o.sensitivity = r.choice("sensitivity", kSensitivity);
+    o.min_size = r.number("min_size", 0, 1);
+    o.min_light = r.number("min_light", 0, 1);
+    o.max_light = r.number("max_light", 0, 1);
+    o.elem_scale = r.number("elem_scale", 0.001, 100);
+    o.zero_hue = r.number("zero_hue", -kInf, kInf);
+    o.hue_gap = r.number("hue_gap", -kInf, kInf);
+    o.hue_spread = r.number("hue_spread", -kInf, kInf);
+    r.finish({"sensitivity", "min_size", "min_light", "max_light", "elem_scale", "zero_hue",
+              "hue_gap", "hue_spread", "folder"});
+}
+
+Vec3d read_vec3(MapReader& r, const std::string& key) {
+    YAML::Node n = r.get(key);
+    Vec3d v;
+    bool ok = n.IsSequence() && n.size() == 3;
+    if (n.IsMap()) {
+        MapReader m(n, r.file(), r.key_path(key));
+        v.x = m.number("x", -kInf, kInf).value_or(0);
+        v.y = m.number("y", -kInf, kInf).value_or(0);
+        v.z = m.number("z", -kInf, kInf).value_or(0);
+        m.finish({"x", "y", "z"});
+        return v;
+    }
+    if (ok) {
+        try {
+            v = {n[0].as<double>(), n[1].as<double>(), n[2].as<double>()};
+        } catch (const YAML::Exception&) {
+            ok = false;
+        }
+    }
+    if (!ok)
+        r.fail_at(n, "'" + r.key_path(key) + "' must be three numbers",
+                  "write '" + key + ": [x, y, z]'");
+    return v;
+}
+
+void read_camera(MapReader& r, CameraSpec& c) {
+    if (r.has("position")) {
+        c.position = read_vec3(r, "position");
+        c.position_set = true;
+    }
+    if (r.has("target")) c.target = read_vec3(r, "target");
+    if (auto f = r.number("fov", 1, 179)) c.fov = *f;
+    r.finish({"position", "target", "fov"});
+}
+
+void read_color(MapReader& r, const std::string& key, float out[3]) {
+    YAML::Node n = r.get(key);
+    if (!n) return;
+    std::string s = n.IsScalar() ? n.Scalar() : "";
+    if (s.size() == 7 && s[0] == '#') {
+        unsigned v = 0;
+        std::istringstream in(s.substr(1));
+        if (in >> std::hex >> v && in.eof()) {
+            out[0] = ((v >> 16) & 255) / 255.0f;
+            out[1] = ((v >> 8) & 255) / 255.0f;
+            out[2] = (v & 255) / 255.0f;
+            return;
+        }
+    }
+    r.fail_at(n, "'" + r.key_path(key) + "' must be a colour like '#000000'",
+              "write '" + key + ": \"#102030\"' (quotes needed: # starts a YAML comment)");
+}
+
+void read_output(MapReader& r, OutputSpec& o) {
+    if (auto w = r.integer("width", 16, 16384)) o.width = *w;
+    if (auto h = r.integer("height", 16, 16384)) o.height = *h;
+    read_color(r, "background", o.background);
+    r.finish({"width", "height", "background"});
+}
+
+void read_matrix(MapReader& r, LeafSpec& m) {
+    m.loc = r.loc();
+    if (r.has("shape")) {
+        YAML::Node s = r.get("shape");
+        bool ok = s.IsSequence() && s.size() == 2;
+        long h = 0, w = 0;
+        if (ok) {
+            try {
+                double hd = s[0].as<double>(), wd = s[1].as<double>();
+                ok = hd == static_cast<long>(hd) && wd == static_cast<long>(wd);
+                h = static_cast<long>(hd);
+                w = static_cast<long>(wd);
+            } catch (const YAML::Exception&) {
+                ok = false;
+            }
+        }
+        if (!ok)
+            r.fail_at(s, "'" + r.key_path("shape") + "' must be [rows, cols] (two whole numbers)",
+                      "write 'shape: [32, 24]'");
+        if (h <= 0 || w <= 0)
+            r.fail_at(s, "'" + r.key_path("shape") + "' is [" + std::to_string(h) + ", " +
+                             std::to_string(w) + "]; sizes must be positive",
+                      "use at least 1 row and 1 column");
+        if (h > 1000000 || w > 1000000)
+            r.fail_at(s, "'" + r.key_path("shape") + "' is too large (at most 1000000 per side)",
+                      "use a smaller shape");
+        m.h = static_cast<int>(h);
+        m.w = static_cast<int>(w);
+    }
+    // mm names the row/column count h and w; accept them too.
+    if (auto h = r.integer("h", 1, 1000000)) m.h = *h;
+    if (auto w = r.integer("w", 1, 1000000)) m.w = *w;
+    if (r.has("init")) {
+        std::vector<std::string> names = init_names();
+        m.init = r.choice("init", names);
+    }
+    if (auto v = r.number("min", -kInf, kInf)) m.min = *v;
+    if (auto v = r.number("max", -kInf, kInf)) m.max = *v;
+    if (auto v = r.number("dropout", 0, 1)) m.dropout = *v;
+    if (auto e = r.string("expr")) {
+        m.js = *e;
+        if (!m.init) m.init = "expr";
+    }
+    if (auto f = r.string("file")) {
+        m.file = *f;
+        if (!m.init) m.init = "csv";
+    }
+    if (auto u = r.string("url")) {
+        // mm's CSV link: issue #4 resolves it to a local file; keep the base name.
+        if (m.file.empty()) m.file = *u;
+        if (!m.init) m.init = "url";
+    }
+    if (m.init && *m.init == "expr" && m.js.empty())
+        r.fail_at(r.get("init"), "'" + r.key_path("init") + "' is expr but no formula is given",
+                  "add e.g. 'expr: \"i == j\"'");
+    if (m.init && (*m.init == "csv") && m.file.empty())
+        r.fail_at(r.get("init"), "'" + r.key_path("init") + "' is csv but no file is given",
+                  "add 'file: data.csv'");
+    r.finish({"shape", "h", "w", "init", "min", "max", "dropout", "expr", "file", "url",
+              "folder"});
+}
+
+void read_matmul(MapReader& r, MatmulSpec& m) {
+    m.loc = r.loc();
+    if (auto e = r.choice("epilog", epilog_names())) m.epilog = *e;
+    m.k_blocks = r.integer("k_blocks", 1, 1000000);
+    if (r.has("anim")) {
+        MapReader a(r.get("anim"), r.file(), r.key_path("anim"));
+        read_anim(a, m.anim, false);
+    }
+    if (r.has("layout")) {
+        MapReader l(r.get("layout"), r.file(), r.key_path("layout"));
+        read_layout(l, m.layout);
+    }
+    if (r.has("deco")) {
+        MapReader d(r.get("deco"), r.file(), r.key_path("deco"));
+        read_deco(d, m.deco);
+    }
+    if (r.has("viz")) {
+        MapReader v(r.get("viz"), r.file(), r.key_path("viz"));
+        read_viz(v, m.viz);
+    }
+    // Orientation keys may also be written directly on the matmul.
+    read_orientation(r, m.layout);
+    r.finish({"epilog", "k_blocks", "anim", "layout", "deco", "viz", "polarity",
+              "left_placement", "right_placement", "result_placement"});
+}
+
+std::string scalar_key(const YAML::Node& k) { return k.as<std::string>(); }
+
+}  // namespace
+
+SceneSpec parse_scene(const std::string& text, const std::string& path) {
+    SceneSpec s;
+    s.path = path;
+    s.text = text;
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        fail(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
+             "malformed YAML: " + e.msg, "fix the YAML syntax there");
+    }
+    if (!root || root.IsNull())
+        fail(path, "the scene is empty", "write at least 'expr: A @ B'");
+    MapReader r(root, path, "");
+
+    if (r.has("expr")) {
+        YAML::Node e = r.get("expr");
+        s.expr = *r.string("expr");
+        s.expr_loc = r.where(e);
+        // Point columns at the expression's first character, past an opening quote.
+        std::istringstream lines(text);
+        std::string line;
+        for (int i = 0; i < s.expr_loc.line && std::getline(lines, line); ++i) {}
+        size_t c = static_cast<size_t>(s.expr_loc.column - 1);
+        if (c < line.size() && (line[c] == '"' || line[c] == '\'')) s.expr_loc.column += 1;
+    } else {
+        s.expr_loc = r.loc();
+    }
+    if (r.has("matrices")) {
+        YAML::Node ms = r.get("matrices");
+        MapReader all(ms, path, "matrices");
+        for (auto it = ms.begin(); it != ms.end(); ++it) {
+            std::string name = scalar_key(it->first);
+            LeafSpec leaf;
+            leaf.name = name;
+            if (!it->second.IsNull()) {
+                MapReader m(it->second, path, "matrices." + name);
+                read_matrix(m, leaf);
+            }
+            leaf.loc = all.where(it->first);
+            s.matrices[name] = leaf;
+        }
+    }
+    if (r.has("matmuls")) {
+        YAML::Node ms = r.get("matmuls");
+        MapReader all(ms, path, "matmuls");
+        for (auto it = ms.begin(); it != ms.end(); ++it) {
+            std::string name = scalar_key(it->first);
+            MatmulSpec mm;
+            if (!it->second.IsNull()) {
+                MapReader m(it->second, path, "matmuls." + name);
+                read_matmul(m, mm);
+            }
+            mm.loc = all.where(it->first);
+            s.matmuls[name] = mm;
+        }
+    }
+    if (r.has("blocks")) {
+        MapReader b(r.get("blocks"), path, "blocks");
+        for (const char* d : {"i", "k", "j"}) {
+            auto v = b.integer(d, 1, 1000000);
+            auto v2 = b.integer(std::string(d) + "_blocks", 1, 1000000);
+            int& dst = d[0] == 'i' ? s.blocks.i : d[0] == 'k' ? s.blocks.k : s.blocks.j;
+            if (v) dst = *v;
+            if (v2) dst = *v2;
+        }
+        b.finish({"i", "k", "j", "i_blocks", "k_blocks", "j_blocks"});
+    }
+    if (r.has("anim")) {
+        MapReader a(r.get("anim"), path, "anim");
+        AnimOverride o;
+        read_anim(a, o, true);
+        overlay(s.anim, o);
+    }
+    if (r.has("layout")) {
+        MapReader l(r.get("layout"), path, "layout");
+        LayoutOverride o;
+        read_layout(l, o);
+        overlay(s.layout, o);
+        if (o.positive) s.orientation.positive = *o.positive;
+        if (o.left_right) s.orientation.left_right = *o.left_right;
+        if (o.right_bottom) s.orientation.right_bottom = *o.right_bottom;
+        if (o.result_back) s.orientation.result_back = *o.result_back;
+    }
+    if (r.has("deco")) {
+        MapReader d(r.get("deco"), path, "deco");
+        DecoOverride o;
+        read_deco(d, o);
+        overlay(s.deco, o);
+    }
+    if (r.has("viz")) {
+        MapReader v(r.get("viz"), path, "viz");
+        VizOverride o;
+        read_viz(v, o);
+        overlay(s.viz, o);
+    }
+    if (r.has("camera")) {
+        MapReader c(r.get("camera"), path, "camera");
+        read_camera(c, s.camera);
+    }
+    if (r.has("output")) {
+        MapReader o(r.get("output"), path, "output");
+        read_output(o, s.output);
+    }
+    if (r.has("seed")) {
+        YAML::Node n = r.get("seed");
+        try {
+            s.seed = n.as<uint64_t>();
+        } catch (const YAML::Exception&) {
+            r.fail_at(n, "'seed' must be a whole number from 0 to 2^64-1", "write 'seed: 1'");
+        }
+    }
+    r.finish({"expr", "matrices", "matmuls", "blocks", "anim", "layout", "deco", "viz", "camera",
+              "output", "seed"});
+    return s;
+}
+
+SceneSpec load_scene_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(path, "cannot open the scene file", "check the path");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parse_scene(ss.str(), path);
+}
+
+}  // namespace mmr

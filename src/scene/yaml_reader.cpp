@@ -1,0 +1,152 @@
+#include "yaml_reader.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "mmr/core/error.h"
+#include "mmr/scene/scene_parser.h"
+
+namespace mmr {
+
+std::string normalize_key(const std::string& key) {
+    std::string k = key;
+    for (char& c : k)
+        if (c == ' ' || c == '-') c = '_';
+    return k;
+}
+
+std::string SourceLoc::str() const {
+    if (line <= 0) return file;
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+MapReader::MapReader(const YAML::Node& node, const std::string& file, const std::string& context)
+    : node_(node), file_(file), context_(context) {
+    if (!node.IsMap())
+        fail_at(node, (context.empty() ? std::string("the scene") : "'" + context + "'") +
+                          " must be a mapping of keys to values",
+                "write 'key: value' lines");
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        std::string key = it->first.as<std::string>();
+        std::string norm = normalize_key(key);
+        for (const auto& e : entries_)
+            if (e.first == norm)
+                fail_at(it->first, "key '" + key_path(key) + "' is given twice",
+                        "keep one of them");
+        entries_.emplace_back(norm, it->second);
+        key_nodes_.emplace_back(norm, it->first);
+    }
+}
+
+std::string MapReader::key_path(const std::string& key) const {
+    return context_.empty() ? key : context_ + "." + key;
+}
+
+SourceLoc MapReader::where(const YAML::Node& n) const {
+    SourceLoc l;
+    l.file = file_;
+    if (n.IsDefined() && n.Mark().line >= 0) {
+        l.line = n.Mark().line + 1;
+        l.column = n.Mark().column + 1;
+    }
+    return l;
+}
+
+void MapReader::fail_at(const YAML::Node& n, const std::string& what, const std::string& fix) const {
+    fail(where(n).str(), what, fix);
+}
+
+bool MapReader::has(const std::string& key) const {
+    for (const auto& e : entries_)
+        if (e.first == key) return true;
+    return false;
+}
+
+YAML::Node MapReader::get(const std::string& key) const {
+    for (const auto& e : entries_)
+        if (e.first == key) return e.second;
+    return YAML::Node(YAML::NodeType::Undefined);  // tests false: "absent"
+}
+
+SourceLoc MapReader::loc(const std::string& key) const {
+    for (const auto& e : entries_)
+        if (e.first == key) return where(e.second);
+    return where(node_);
+}
+
+std::optional<double> MapReader::number(const std::string& key, double lo, double hi) {
+    YAML::Node n = get(key);
+    if (!n) return std::nullopt;
+    double v;
+    try {
+        if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "");
+        v = n.as<double>();
+    } catch (const YAML::Exception&) {
+        fail_at(n, "'" + key_path(key) + "' must be a number", "write e.g. '" + key + ": 1'");
+    }
+    if (!std::isfinite(v) || v < lo || v > hi) {
+        std::ostringstream r;
+        r << "use a value from " << lo << " to " << hi;
+        fail_at(n, "'" + key_path(key) + "' is " + n.Scalar() + ", out of range", r.str());
+    }
+    return v;
+}
+
+std::optional<int> MapReader::integer(const std::string& key, int lo, int hi) {
+    YAML::Node n = get(key);
+    if (!n) return std::nullopt;
+    auto v = number(key, lo, hi);
+    if (*v != std::floor(*v))
+        fail_at(n, "'" + key_path(key) + "' must be a whole number, not " + n.Scalar(),
+                "write e.g. '" + key + ": " + std::to_string(static_cast<long>(*v)) + "'");
+    return static_cast<int>(*v);
+}
+
+std::optional<bool> MapReader::boolean(const std::string& key) {
+    YAML::Node n = get(key);
+    if (!n) return std::nullopt;
+    try {
+        if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "");
+        return n.as<bool>();
+    } catch (const YAML::Exception&) {
+        fail_at(n, "'" + key_path(key) + "' must be true or false", "write '" + key + ": true'");
+    }
+}
+
+std::optional<std::string> MapReader::string(const std::string& key) {
+    YAML::Node n = get(key);
+    if (!n) return std::nullopt;
+    if (!n.IsScalar())
+        fail_at(n, "'" + key_path(key) + "' must be a single value, not a list or mapping",
+                "write '" + key + ": text'");
+    return n.Scalar();
+}
+
+std::optional<std::string> MapReader::choice(const std::string& key,
+                                             const std::vector<std::string>& allowed) {
+    auto v = string(key);
+    if (!v) return v;
+    for (const auto& a : allowed)
+        if (*v == a) return v;
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    std::string guess = closest_match(*v, allowed);
+    fail_at(get(key), "unknown " + key + " '" + *v + "' in '" + key_path(key) + "'",
+            (guess.empty() ? "" : "did you mean '" + guess + "'? ") + "choose one of: " + list);
+}
+
+void MapReader::finish(const std::vector<std::string>& allowed) const {
+    for (const auto& kn : key_nodes_) {
+        bool ok = false;
+        for (const auto& a : allowed) ok = ok || a == kn.first;
+        if (ok) continue;
+        std::string raw = kn.second.Scalar();
+        std::string guess = closest_match(kn.first, allowed);
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        fail_at(kn.second, "unknown key '" + key_path(raw) + "'",
+                guess.empty() ? "valid keys here: " + list : "did you mean '" + guess + "'?");
+    }
+}
+
+}  // namespace mmr
