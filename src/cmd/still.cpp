@@ -4,24 +4,23 @@
 
 #include "commands.h"
 #include "mmr/core/error.h"
-#include "mmr/draw/build_draw_list.h"
 #include "mmr/encode/png.h"
 #include "mmr/gl/backend.h"
-#include "mmr/layout/layout.h"
+#include "mmr/render/still.h"
 #include "mmr/model/build_model.h"
 #include "mmr/scene/scene_parser.h"
 
 namespace mmr::cmd {
 namespace {
 
-struct StillOptions {
+struct StillArgs {
     std::string scene, output, size, backend = "auto";
     long long seed = -1;
     int msaa = 4;
     bool verbose = false;
 };
 
-void run_still(const StillOptions& o) {
+void run_still(const StillArgs& o) {
     using clock = std::chrono::steady_clock;
     auto t0 = clock::now();
     auto lap = [&](const char* what) {
@@ -30,26 +29,21 @@ void run_still(const StillOptions& o) {
                       << std::chrono::duration<double>(clock::now() - t0).count() << " s\n";
     };
     check_output_path(o.output, {".png"});
-    BackendKind kind = parse_backend(o.backend);
+    StillOptions opts;
+    opts.backend = parse_backend(o.backend);
+    opts.render.msaa = o.msaa;
+    opts.on_stage = lap;
+    opts.on_renderer = [&](const std::string& d) {
+        if (o.verbose) std::cerr << "mmr: " << d << "\n";
+    };
 
     SceneSpec spec = load_scene_file(o.scene);
     if (o.seed >= 0) spec.seed = static_cast<uint64_t>(o.seed);
     if (!o.size.empty()) parse_size(o.size, spec.output.width, spec.output.height);
     lap("scene parsed");
 
-    Model model = build_model(spec);
-    lap("values computed");
-    Layout layout = compute_layout(model);
-    DrawList dl = build_draw_list(model, layout, spec.output.width, spec.output.height);
-    lap("draw list built");
-
-    RenderOptions ropts;
-    ropts.msaa = o.msaa;
-    auto renderer = create_renderer(kind, spec.output.width, spec.output.height, ropts);
-    if (o.verbose) std::cerr << "mmr: " << renderer->description() << "\n";
-    Image img = renderer->render(dl);
-    lap("rendered");
-
+    Image img = render_still(spec, opts);
+    // The scene travels inside the PNG, so the picture can be re-rendered from itself.
     write_png(o.output, img, {{"mmr:scene", spec.text}, {"Software", "mmr " MMR_VERSION}});
     lap("written");
 }
@@ -57,7 +51,7 @@ void run_still(const StillOptions& o) {
 }  // namespace
 
 void add_still(CLI::App& app) {
-    auto opts = std::make_shared<StillOptions>();
+    auto opts = std::make_shared<StillArgs>();
     CLI::App* sub = app.add_subcommand("still", "Render a scene to a PNG still");
     sub->add_option("scene", opts->scene, "Scene file (YAML)")->required();
     sub->add_option("-o,--output", opts->output, "Output PNG file")->required();

@@ -14,6 +14,11 @@ namespace {
 
 const double kPi = 3.14159265358979323846;
 
+// mm's typeface (Droid Sans, three.js JSON with resolution 1000) has capitals
+// 992 units tall, so its text at "size" s has a cap height of 0.992 s. We scale
+// our font so capitals come out the same height.
+const double kMmCapHeight = 0.992;
+
 glm::dmat4 rot_z(double deg) { return glm::rotate(glm::dmat4(1.0), glm::radians(deg), {0, 0, 1}); }
 glm::dmat4 rot_y180() { return glm::rotate(glm::dmat4(1.0), kPi, {0, 1, 0}); }
 glm::dmat4 move(double x, double y, double z) { return glm::translate(glm::dmat4(1.0), {x, y, z}); }
@@ -46,6 +51,7 @@ void add_legends(const Model& model, const MatrixPlacement& mp, const CameraView
     const DecoSettings& deco = style.deco;
     if (deco.legends <= 0) return;
     const Font& font = Font::default_font();
+    const double em = kMmCapHeight / font.glyph_height_X(1.0);
     const Matrix& m = model.matrix(*mp.node);
 
     // The element lattice frame: element (r, c) at (c', r') with gaps.
@@ -63,7 +69,7 @@ void add_legends(const Model& model, const MatrixPlacement& mp, const CameraView
     {
         const std::string& name = mp.node->name;
         double size = base * std::min(1.0, 8.0 / std::max<size_t>(1, name.size()));
-        TextShape t = font.shape(name, size);
+        TextShape t = font.shape(name, size * em);
         double len = t.width, th = t.height;
         glm::dmat4 xf = lattice *
                         move((dispW - 1 - (facing ? len : -len)) / 2, th + (dispH - 1 - th) / 2,
@@ -92,7 +98,7 @@ void add_legends(const Model& model, const MatrixPlacement& mp, const CameraView
             row_letter = "I"; row_place = !o.left_right;
             col_letter = "J"; col_place = !o.right_bottom;
     }
-    const double size = base / 2.5;
+    const double size = em * base / 2.5;
     const double hx = font.glyph_height_X(size);
 
     {  // rows: along a side edge, vertically centred

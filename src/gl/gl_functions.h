@@ -41,7 +41,8 @@ namespace mmr {
     X(Uniform1i, UNIFORM1I) X(Uniform3fv, UNIFORM3FV)                            \
     X(GenTextures, GENTEXTURES) X(DeleteTextures, DELETETEXTURES)                \
     X(BindTexture, BINDTEXTURE) X(TexImage2D, TEXIMAGE2D)                        \
-    X(TexParameteri, TEXPARAMETERI) X(ActiveTexture, ACTIVETEXTURE)
+    X(TexParameteri, TEXPARAMETERI) X(ActiveTexture, ACTIVETEXTURE)               \
+    X(GenerateMipmap, GENERATEMIPMAP)
 
 struct GlFunctions {
 #define MMR_GL_MEMBER(name, upper) PFNGL##upper##PROC name = nullptr;

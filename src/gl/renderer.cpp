@@ -11,6 +11,7 @@
 #include <glm/gtc/matrix_transform.hpp>
 #include <glm/gtc/type_ptr.hpp>
 
+#include "ball_sprite.h"
 #include "gl_functions.h"
 #include "gl_program.h"
 #include "gl_renderer.h"
@@ -69,6 +70,7 @@ public:
         }
         gl_.BindVertexArray(0);
         gl_.GenTextures(1, &atlas_tex_);
+        make_ball_texture();
         resize(width, height);
         check("renderer set-up");
     }
@@ -81,6 +83,7 @@ public:
         }
         free_targets();
         gl_.DeleteTextures(1, &atlas_tex_);
+        gl_.DeleteTextures(1, &ball_tex_);
         gl_.DeleteBuffers(kPasses, vbos_);
         gl_.DeleteVertexArrays(kPasses, vaos_);
         for (GLuint p : programs_) gl_.DeleteProgram(p);
@@ -121,6 +124,9 @@ public:
         if (upload(kPoints, list.points)) {
             gl_.Enable(GL_PROGRAM_POINT_SIZE);  // else gl_PointSize is ignored (notes pitfall 2)
             use(kPoints);
+            gl_.ActiveTexture(GL_TEXTURE0);
+            gl_.BindTexture(GL_TEXTURE_2D, ball_tex_);
+            gl_.Uniform1i(uniform(kPoints, "u_ball"), 0);
             gl_.UniformMatrix4fv(uniform(kPoints, "u_view"), 1, GL_FALSE, glm::value_ptr(view));
             gl_.UniformMatrix4fv(uniform(kPoints, "u_proj"), 1, GL_FALSE, glm::value_ptr(proj));
             gl_.Uniform1f(uniform(kPoints, "u_max_point"), max_point_);
@@ -187,6 +193,22 @@ private:
         gl_.BindBuffer(GL_ARRAY_BUFFER, vbos_[p]);
         gl_.BufferData(GL_ARRAY_BUFFER, GLsizeiptr(verts.size() * sizeof(V)), verts.data(), GL_STREAM_DRAW);
         return true;
+    }
+
+    // mm samples ball.png with three.js defaults: mipmaps, trilinear
+    // filtering, clamped edges.
+    void make_ball_texture() {
+        std::vector<uint8_t> texels = make_ball_sprite();
+        gl_.GenTextures(1, &ball_tex_);
+        gl_.BindTexture(GL_TEXTURE_2D, ball_tex_);
+        gl_.PixelStorei(GL_UNPACK_ALIGNMENT, 4);
+        gl_.TexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, kBallSpriteSize, kBallSpriteSize, 0, GL_RGBA,
+                       GL_UNSIGNED_BYTE, texels.data());
+        gl_.GenerateMipmap(GL_TEXTURE_2D);
+        gl_.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR_MIPMAP_LINEAR);
+        gl_.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+        gl_.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+        gl_.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     }
 
     // The atlas rarely changes: upload only when its contents differ from the
@@ -293,7 +315,7 @@ private:
     GLuint vaos_[kPasses] = {}, vbos_[kPasses] = {};
     GLuint fbo_ = 0, fbo_ms_ = 0;
     GLuint rbs_[2] = {}, rbs_ms_[2] = {};
-    GLuint atlas_tex_ = 0;
+    GLuint atlas_tex_ = 0, ball_tex_ = 0;
     int atlas_w_ = -1, atlas_h_ = -1;
     std::vector<uint8_t> atlas_copy_;
 };

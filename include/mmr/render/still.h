@@ -1,0 +1,22 @@
+// The whole static pipeline in one call: scene -> model -> layout -> draw list
+// -> GL backend -> pixels. Used by `mmr still` and the golden-image tests.
+#pragma once
+#include <functional>
+#include <string>
+
+#include "mmr/gl/backend.h"
+#include "mmr/scene/scene_spec.h"
+
+namespace mmr {
+
+struct StillOptions {
+    BackendKind backend = BackendKind::Auto;
+    RenderOptions render;
+    // Called with a stage name after each stage (for -v timings); may be empty.
+    std::function<void(const char*)> on_stage;
+    std::function<void(const std::string&)> on_renderer;  // renderer description
+};
+
+Image render_still(const SceneSpec& scene, const StillOptions& opts = {});
+
+}  // namespace mmr

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mmr needs, then configures and builds it in build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build-configure.log 2>&1 || { cat build-configure.log; exit 1; }
+rm -f build-configure.log
+cmake --build build -j"$(nproc)"
