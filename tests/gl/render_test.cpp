@@ -156,3 +156,30 @@ TEST_CASE("a renderer follows the draw list's size and survives empty lists") {
     Image again = r->render(test_scene());
     check_scene(again, true);
 }
+
+#include "../../src/gl/ball_sprite.h"
+
+TEST_CASE("the ball sprite has ball.png's measured properties (mm-look.md §3.3)") {
+    std::vector<uint8_t> t = make_ball_sprite();
+    REQUIRE(t.size() == size_t(kBallSpriteSize * kBallSpriteSize * 4));
+    int opaque = 0, max_shade = 0, max_col = 0, max_row = 0;
+    bool grey = true;
+    double sum = 0;
+    for (int row = 0; row < kBallSpriteSize; ++row)
+        for (int col = 0; col < kBallSpriteSize; ++col) {
+            const uint8_t* p = &t[(size_t(row) * kBallSpriteSize + col) * 4];
+            grey = grey && p[0] == p[1] && p[1] == p[2];
+            if (p[3] < 128) continue;
+            ++opaque;
+            sum += p[0] / 255.0;
+            if (p[0] > max_shade) max_shade = p[0], max_col = col, max_row = row;
+        }
+    CHECK(grey);
+    CHECK(opaque / 4096.0 == doctest::Approx(0.56).epsilon(0.03));
+    CHECK(sum / opaque == doctest::Approx(0.56).epsilon(0.03));
+    CHECK(max_shade >= 245);
+    CHECK(max_shade <= 252);
+    // Highlight left of and above the centre (row 0 is the top here).
+    CHECK(max_col < 32);
+    CHECK(max_row < 32);
+}
