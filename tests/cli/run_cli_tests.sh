@@ -105,8 +105,10 @@ expect_error "bad size" 1 "expected WIDTHxHEIGHT" -- still "$work/good.yaml" -o 
 expect_error "bad extension" 1 "cannot write '.jpg' files" -- still "$work/good.yaml" -o "$work/o18.jpg"
 expect_error "missing folder" 1 "does not exist" -- still "$work/good.yaml" -o "$work/no/such/o19.png"
 expect_error "bad backend" 1 '--backend: unknown backend "vulkan"; choose auto, egl or osmesa' -- still "$work/good.yaml" -o "$work/o20.png" --backend vulkan
+__EGL_VENDOR_LIBRARY_FILENAMES=/nonexistent MMR_OSMESA_LIBRARY=/nonexistent/libOSMesa.so \
+  expect_error "no GL at all" 1 "no usable OpenGL: EGL surfaceless failed" -- still "$work/good.yaml" -o "$work/o21.png"
 expect_error "usage" 2 "see 'mmr --help'" -- still
-for i in $(seq 1 20); do
+for i in $(seq 1 21); do
   [ -e "$work/o$i.png" ] || [ -e "$work/o$i.jpg" ] && bad "output o$i left behind after an error"
 done
 ok
