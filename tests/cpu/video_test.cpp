@@ -1,0 +1,397 @@
+// Video sinks: MP4 / GIF / PNG sequence written from synthetic frames, then read
+// back with libavformat/libavcodec (or read_png) and checked: format, size,
+// frame count, rate, duration, pixels; reproducible bytes; nothing left behind
+// on errors, abort or destruction.
+#include <doctest/doctest.h>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libswscale/swscale.h>
+}
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "mmr/core/error.h"
+#include "mmr/encode/png.h"
+#include "mmr/encode/video.h"
+
+using namespace mmr;
+
+namespace {
+
+// A fresh empty folder under /tmp, removed with its files at scope exit.
+struct TempDir {
+    std::string path;
+    TempDir() {
+        char tmpl[] = "/tmp/mmr-video-test-XXXXXX";
+        REQUIRE(mkdtemp(tmpl) != nullptr);
+        path = tmpl;
+    }
+    ~TempDir() {
+        for (const auto& f : files()) std::remove((path + "/" + f).c_str());
+        rmdir(path.c_str());
+    }
+    // Every entry, hidden ones included (temporary files are hidden).
+    std::vector<std::string> files() const {
+        std::vector<std::string> out;
+        if (DIR* d = opendir(path.c_str())) {
+            while (dirent* e = readdir(d))
+                if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") out.push_back(e->d_name);
+            closedir(d);
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+};
+
+struct Rgb {
+    int r, g, b;
+};
+const Rgb kBackground{20, 20, 60};
+const Rgb kSquare{230, 60, 30};
+
+// Frame i of n: a 16x16 square moving from the left edge to the right edge.
+Image moving_square(int i, int n, int w = 64, int h = 48) {
+    Image img;
+    img.width = w;
+    img.height = h;
+    img.rgba.resize(size_t(w) * h * 4);
+    int x0 = i * (w - 16) / (n - 1), y0 = 16;
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            bool in = x >= x0 && x < x0 + 16 && y >= y0 && y < y0 + 16;
+            Rgb c = in ? kSquare : kBackground;
+            uint8_t* p = &img.rgba[(size_t(y) * w + x) * 4];
+            p[0] = uint8_t(c.r), p[1] = uint8_t(c.g), p[2] = uint8_t(c.b), p[3] = 255;
+        }
+    return img;
+}
+
+// Mean colour of the 6x6 block centred on (x, y) (GIF frames are dithered).
+Rgb mean_around(const Image& img, int x, int y) {
+    int sum[3] = {0, 0, 0}, n = 0;
+    for (int yy = y - 3; yy < y + 3; ++yy)
+        for (int xx = x - 3; xx < x + 3; ++xx, ++n)
+            for (int c = 0; c < 3; ++c) sum[c] += img.rgba[(size_t(yy) * img.width + xx) * 4 + c];
+    return {sum[0] / n, sum[1] / n, sum[2] / n};
+}
+
+bool near(Rgb a, Rgb b, int tol) {
+    return std::abs(a.r - b.r) <= tol && std::abs(a.g - b.g) <= tol && std::abs(a.b - b.b) <= tol;
+}
+
+std::string show(Rgb c) {
+    return std::to_string(c.r) + "," + std::to_string(c.g) + "," + std::to_string(c.b);
+}
+
+// What a file decodes to, through libavformat/libavcodec.
+struct Decoded {
+    std::string codec;
+    AVPixelFormat pix_fmt = AV_PIX_FMT_NONE;
+    AVColorSpace colorspace = AVCOL_SPC_UNSPECIFIED;
+    int width = 0, height = 0;
+    double r_frame_rate = 0, avg_frame_rate = 0;
+    double duration = 0;         // container duration, seconds
+    double packet_duration = 0;  // sum of packet durations, seconds
+    std::vector<Image> frames;   // RGBA
+};
+
+// Converts a decoded frame to RGBA; YUV is read as BT.709 limited range, what
+// the MP4 sink declares.
+Image to_rgba(const AVFrame* f) {
+    Image img;
+    img.width = f->width;
+    img.height = f->height;
+    img.rgba.resize(size_t(f->width) * f->height * 4);
+    SwsContext* sws = sws_getContext(f->width, f->height, AVPixelFormat(f->format), f->width, f->height,
+                                     AV_PIX_FMT_RGBA, SWS_POINT, nullptr, nullptr, nullptr);
+    REQUIRE(sws);
+    sws_setColorspaceDetails(sws, sws_getCoefficients(SWS_CS_ITU709), 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0,
+                             1 << 16, 1 << 16);
+    uint8_t* dst[4] = {img.rgba.data()};
+    int stride[4] = {f->width * 4};
+    sws_scale(sws, f->data, f->linesize, 0, f->height, dst, stride);
+    sws_freeContext(sws);
+    return img;
+}
+
+Decoded decode(const std::string& path) {
+    Decoded out;
+    AVFormatContext* fmt = nullptr;
+    REQUIRE(avformat_open_input(&fmt, path.c_str(), nullptr, nullptr) == 0);
+    REQUIRE(avformat_find_stream_info(fmt, nullptr) >= 0);
+    const AVCodec* codec = nullptr;
+    int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+    REQUIRE(si >= 0);
+    AVStream* st = fmt->streams[si];
+    out.codec = avcodec_get_name(st->codecpar->codec_id);
+    out.pix_fmt = AVPixelFormat(st->codecpar->format);
+    out.colorspace = st->codecpar->color_space;
+    out.width = st->codecpar->width;
+    out.height = st->codecpar->height;
+    out.r_frame_rate = av_q2d(st->r_frame_rate);
+    out.avg_frame_rate = av_q2d(st->avg_frame_rate);
+    out.duration = fmt->duration > 0 ? double(fmt->duration) / AV_TIME_BASE : 0;
+
+    AVCodecContext* dec = avcodec_alloc_context3(codec);
+    REQUIRE(avcodec_parameters_to_context(dec, st->codecpar) >= 0);
+    REQUIRE(avcodec_open2(dec, codec, nullptr) == 0);
+    AVPacket* pkt = av_packet_alloc();
+    AVFrame* frame = av_frame_alloc();
+    int64_t durations = 0;
+    auto drain = [&] {
+        while (avcodec_receive_frame(dec, frame) == 0) {
+            out.frames.push_back(to_rgba(frame));
+            av_frame_unref(frame);
+        }
+    };
+    while (av_read_frame(fmt, pkt) >= 0) {
+        if (pkt->stream_index == si) {
+            durations += pkt->duration;
+            REQUIRE(avcodec_send_packet(dec, pkt) >= 0);
+            drain();
+        }
+        av_packet_unref(pkt);
+    }
+    avcodec_send_packet(dec, nullptr);
+    drain();
+    out.packet_duration = double(durations) * av_q2d(st->time_base);
+    av_frame_free(&frame);
+    av_packet_free(&pkt);
+    avcodec_free_context(&dec);
+    avformat_close_input(&fmt);
+    return out;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_video(const std::string& path, const VideoOptions& opts, int n) {
+    auto sink = open_frame_sink(path, opts);
+    for (int i = 0; i < n; ++i) sink->write(moving_square(i, n, opts.width, opts.height));
+    sink->finish();
+}
+
+VideoOptions opts_64x48(double fps) {
+    VideoOptions o;
+    o.width = 64;
+    o.height = 48;
+    o.fps = fps;
+    return o;
+}
+
+std::string error_of(const std::string& path, const VideoOptions& opts) {
+    try {
+        check_frame_sink(path, opts);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("video: MP4 decodes to H.264 yuv420p with the frames, rate and duration written") {
+    TempDir dir;
+    std::string path = dir.path + "/square.mp4";
+    write_video(path, opts_64x48(24), 30);
+    CHECK(dir.files() == std::vector<std::string>{"square.mp4"});  // no temporary left
+
+    Decoded d = decode(path);
+    CHECK(d.codec == "h264");
+    CHECK(d.pix_fmt == AV_PIX_FMT_YUV420P);
+    CHECK(d.colorspace == AVCOL_SPC_BT709);
+    CHECK(d.width == 64);
+    CHECK(d.height == 48);
+    CHECK(d.frames.size() == 30);
+    CHECK(d.r_frame_rate == doctest::Approx(24).epsilon(0.001));
+    CHECK(d.avg_frame_rate == doctest::Approx(24).epsilon(0.001));
+    CHECK(d.duration == doctest::Approx(1.25).epsilon(0.01));
+    CHECK(d.packet_duration == doctest::Approx(1.25).epsilon(0.001));  // last frame included (pitfall 8)
+    REQUIRE(d.frames.size() == 30);
+
+    // The square is at x 0..15 in frame 0, 24..39 in frame 15, 48..63 in frame 29.
+    const Image &first = d.frames[0], &mid = d.frames[15], &last = d.frames[29];
+    struct Probe {
+        const Image* img;
+        int x;
+        Rgb want;
+    };
+    for (Probe p : {Probe{&first, 8, kSquare}, Probe{&first, 32, kBackground}, Probe{&mid, 8, kBackground},
+                    Probe{&mid, 32, kSquare}, Probe{&mid, 56, kBackground}, Probe{&last, 32, kBackground},
+                    Probe{&last, 56, kSquare}}) {
+        Rgb got = mean_around(*p.img, p.x, 24);
+        CAPTURE(p.x);
+        CAPTURE(show(got));
+        CHECK(near(got, p.want, 6));  // BT.601 vs BT.709 would be off by ~12
+    }
+}
+
+TEST_CASE("video: MP4 bytes are reproducible, and non-integer rates are kept") {
+    TempDir dir;
+    write_video(dir.path + "/a.mp4", opts_64x48(24), 30);
+    write_video(dir.path + "/b.mp4", opts_64x48(24), 30);
+    std::string a = slurp(dir.path + "/a.mp4"), b = slurp(dir.path + "/b.mp4");
+    CHECK(a.size() > 1000);
+    CHECK(a == b);
+
+    write_video(dir.path + "/ntsc.mp4", opts_64x48(29.97), 10);
+    Decoded d = decode(dir.path + "/ntsc.mp4");
+    CHECK(d.frames.size() == 10);
+    CHECK(d.avg_frame_rate == doctest::Approx(29.97).epsilon(0.0005));
+    CHECK(d.packet_duration == doctest::Approx(10 / 29.97).epsilon(0.001));
+}
+
+TEST_CASE("video: bad paths and options fail early with one line naming the file") {
+    TempDir dir;
+    std::string odd = error_of(dir.path + "/x.mp4", [] {
+        VideoOptions o = opts_64x48(30);
+        o.width = 65;
+        return o;
+    }());
+    CHECK(odd.find("x.mp4: ") != std::string::npos);
+    CHECK(odd.find("even") != std::string::npos);
+    CHECK(odd.find("65x48") != std::string::npos);
+    CHECK(odd.find("64x48") != std::string::npos);  // the fix
+    // GIF and PNG have no such constraint.
+    VideoOptions odd_gif = opts_64x48(30);
+    odd_gif.width = 65;
+    CHECK(error_of(dir.path + "/x.gif", odd_gif) == "");
+
+    std::string ext = error_of(dir.path + "/x.webm", opts_64x48(30));
+    CHECK(ext.find("\".webm\"") != std::string::npos);
+    CHECK(ext.find(".mp4") != std::string::npos);
+    CHECK(ext.find(".gif") != std::string::npos);
+    CHECK(ext.find("{frame:04}") != std::string::npos);
+    CHECK(error_of(dir.path + "/x", opts_64x48(30)).find("no file extension") != std::string::npos);
+
+    CHECK(error_of(dir.path + "/x.mp4", opts_64x48(0)).find("frame rate") != std::string::npos);
+    CHECK(error_of(dir.path + "/x.gif", opts_64x48(60)).find("50 fps") != std::string::npos);
+    CHECK(error_of(dir.path + "/x.gif", opts_64x48(50)) == "");
+    VideoOptions bad = opts_64x48(30);
+    bad.crf = 52;
+    CHECK(error_of(dir.path + "/x.mp4", bad).find("crf") != std::string::npos);
+    bad = opts_64x48(30);
+    bad.preset = "quick";
+    CHECK(error_of(dir.path + "/x.mp4", bad).find("preset") != std::string::npos);
+
+    for (const char* t : {"/f{frame:4}.png", "/f{frame:004}.png", "/f{frame.png", "/{frame}/x.png",
+                          "/f{frame}.jpg", "/f{frame}{frame}.png", "/f{n}.png"}) {
+        CAPTURE(t);
+        CHECK(error_of(dir.path + t, opts_64x48(30)) != "");
+    }
+    CHECK(error_of(dir.path + "/f{frame:04}.png", opts_64x48(30)) == "");
+    CHECK(error_of(dir.path + "/f{frame}.PNG", opts_64x48(30)) == "");
+
+    std::string missing = error_of(dir.path + "/nope/x.mp4", opts_64x48(30));
+    CHECK(missing.find("does not exist") != std::string::npos);
+    CHECK(missing.rfind(dir.path + "/nope/x.mp4: ", 0) == 0);
+    if (geteuid() != 0) {  // root may write anywhere
+        std::string ro = dir.path + "/ro";
+        REQUIRE(mkdir(ro.c_str(), 0555) == 0);
+        CHECK(error_of(ro + "/x.mp4", opts_64x48(30)).find("not writable") != std::string::npos);
+        rmdir(ro.c_str());
+    }
+    // Even root cannot create files in /proc: the error comes from open_frame_sink.
+    CHECK_THROWS_AS(open_frame_sink("/proc/mmr-video-test.mp4", opts_64x48(30)), Error);
+    CHECK(dir.files().empty());  // checks create nothing
+}
+
+TEST_CASE("video: abort, destruction and failures leave nothing behind") {
+    TempDir dir;
+    for (const char* name : {"/a.mp4", "/a.gif"}) {
+        CAPTURE(name);
+        std::string path = dir.path + name;
+        {
+            auto sink = open_frame_sink(path, opts_64x48(24));
+            CHECK(dir.files().size() == 1);  // the hidden temporary
+            CHECK(dir.files()[0][0] == '.');
+            for (int i = 0; i < 5; ++i) sink->write(moving_square(i, 30));
+            sink->abort();
+            CHECK(dir.files().empty());
+            sink->abort();  // twice is harmless
+        }
+        {
+            auto sink = open_frame_sink(path, opts_64x48(24));
+            for (int i = 0; i < 5; ++i) sink->write(moving_square(i, 30));
+        }  // destroyed without finish()
+        CHECK(dir.files().empty());
+        {
+            auto sink = open_frame_sink(path, opts_64x48(24));
+            sink->write(moving_square(0, 30));
+            CHECK_THROWS_AS(sink->write(moving_square(0, 30, 32, 24)), Error);  // wrong size
+            CHECK(dir.files().empty());
+        }
+        {
+            auto sink = open_frame_sink(path, opts_64x48(24));
+            CHECK_THROWS_WITH_AS(sink->finish(), doctest::Contains("no frames"), Error);
+            CHECK(dir.files().empty());
+        }
+    }
+}
+
+TEST_CASE("video: GIF decodes to the frames written, with delays in 1/100 s") {
+    TempDir dir;
+    std::string path = dir.path + "/square.gif";
+    write_video(path, opts_64x48(24), 30);
+    CHECK(dir.files() == std::vector<std::string>{"square.gif"});
+    Decoded d = decode(path);
+    CHECK(d.codec == "gif");
+    CHECK(d.width == 64);
+    CHECK(d.height == 48);
+    REQUIRE(d.frames.size() == 30);
+    // Delays round(i * 100 / 24): 4 or 5 hundredths, 125 in all.
+    CHECK(d.packet_duration == doctest::Approx(1.25).epsilon(0.001));
+    // Dithered: compare block means.
+    CHECK(near(mean_around(d.frames[0], 8, 24), kSquare, 16));
+    CHECK(near(mean_around(d.frames[15], 32, 24), kSquare, 16));
+    CHECK(near(mean_around(d.frames[15], 8, 24), kBackground, 16));
+    CHECK(near(mean_around(d.frames[29], 56, 24), kSquare, 16));
+    CHECK(near(mean_around(d.frames[29], 32, 24), kBackground, 16));
+
+    write_video(dir.path + "/again.gif", opts_64x48(24), 30);
+    CHECK(slurp(path) == slurp(dir.path + "/again.gif"));
+}
+
+TEST_CASE("video: PNG sequence files are named by the template from first_index") {
+    TempDir dir;
+    VideoOptions o = opts_64x48(30);
+    o.first_index = 5;
+    write_video(dir.path + "/f{frame:03}.png", o, 3);
+    CHECK(dir.files() == std::vector<std::string>{"f005.png", "f006.png", "f007.png"});
+    for (int i = 0; i < 3; ++i) {
+        Image back = read_png(dir.path + "/f00" + std::to_string(5 + i) + ".png");
+        CHECK(back.rgba == moving_square(i, 3).rgba);  // lossless
+    }
+
+    TempDir plain;
+    o.first_index = 9;
+    write_video(plain.path + "/{frame}.png", o, 2);
+    CHECK(plain.files() == std::vector<std::string>{"10.png", "9.png"});
+
+    // abort drops the queued frames, keeps the complete ones, leaves no temporary.
+    TempDir part;
+    auto sink = open_frame_sink(part.path + "/p{frame}.png", opts_64x48(30));
+    sink->write(moving_square(0, 3));
+    sink->write(moving_square(1, 3));
+    sink->abort();
+    for (const auto& f : part.files()) {
+        CAPTURE(f);
+        CHECK((f == "p0.png" || f == "p1.png"));
+    }
+}
