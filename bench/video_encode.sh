@@ -2,8 +2,7 @@
 # Encoder throughput of mmr's video sinks (MP4, GIF, PNG sequence) on synthetic
 # 1920x1080 frames, without rendering: the ceiling for `mmr video`.
 #   bash bench/video_encode.sh [build-dir] [frames]
-# Compiles bench/video_encode.cpp against the build's libmmr_cpu.a (not a CMake
-# target: benchmarks stay out of the normal build and of ctest).
+# Builds the bench_video_encode target (not part of the default build or ctest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -11,9 +10,8 @@ frames=${2:-100}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-make -C "$build" mmr_cpu >/dev/null
-g++ -O2 -std=c++17 -Iinclude bench/video_encode.cpp "$build/libmmr_cpu.a" \
-    $(pkg-config --libs libavformat libavcodec libswscale libavutil libpng) -lpthread -o "$out/video_encode"
+cmake --build "$build" --target bench_video_encode >/dev/null
+cp "$build/bench/bench_video_encode" "$out/video_encode"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 mkdir -p "$out/frames"

@@ -5,7 +5,7 @@
 
 namespace mmr {
 
-static void add_axes(std::vector<LineVertex>& out) {
+void add_axes(std::vector<LineVertex>& out) {
     // Three 128-unit segments from the world origin; colours sRGB-encoded.
     const float axes[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
     for (const auto& a : axes) {

@@ -28,6 +28,9 @@ void add_flow_guide(const CubePlacement& cube, double s, std::vector<TriVertex>&
 void add_legends(const Model& model, const MatrixPlacement& mp, const CameraView& cam,
                  std::vector<TextVertex>& out);
 
+// World axes (mm-look.md §4.3), drawn when deco.axes is set.
+void add_axes(std::vector<LineVertex>& out);
+
 // The whole static scene.
 DrawList build_draw_list(const Model& model, const Layout& layout, int width, int height);
 

@@ -1,0 +1,100 @@
+#include "sheet.h"
+
+#include <algorithm>
+
+#include "mmr/draw/build_draw_list.h"
+
+namespace mmr::timeline {
+
+Sheet::Sheet(const MatrixPlacement& mp, const Matrix* data, const MagnitudeRange& range,
+             const VizSettings& viz, double guide_level)
+    : mp_(mp), data_(data), range_(range), viz_(viz), guide_level_(guide_level),
+      mode_(data->size(), ElementMode::Shown) {}
+
+Sheet::Sheet(const MatrixPlacement& mp, Matrix owned, const MagnitudeRange& range,
+             const VizSettings& viz, double guide_level)
+    : mp_(mp), data_(&own_), own_(std::move(owned)), range_(range), viz_(viz),
+      guide_level_(guide_level), mode_(own_.size(), ElementMode::Shown) {}
+
+void Sheet::set(ElementMode m, int r0, int r1, int c0, int c1) {
+    r0 = std::max(r0, 0);
+    c0 = std::max(c0, 0);
+    r1 = std::min(r1, data_->h);
+    c1 = std::min(c1, data_->w);
+    for (int r = r0; r < r1; ++r)
+        std::fill_n(mode_.begin() + std::ptrdiff_t(index(r, c0)), std::max(0, c1 - c0), m);
+    points_valid_ = false;
+}
+
+bool Sheet::drawn(int r, int c) const {
+    return mode(r, c) != ElementMode::Hidden && element_look(data_->at(r, c), range_, viz_).size > 0;
+}
+
+Matrix& Sheet::own_data() {
+    if (data_ != &own_) {
+        own_ = *data_;
+        data_ = &own_;
+    }
+    return own_;
+}
+
+void Sheet::data_changed() {
+    look_valid_ = false;
+    points_valid_ = false;
+}
+
+void Sheet::move(const glm::dmat4& frame) {
+    if (frame == mp_.frame) return;
+    mp_.frame = frame;
+    pos_valid_ = points_valid_ = lines_valid_ = false;
+}
+
+void Sheet::show_guides(bool on) {
+    if (guides == on) return;
+    guides = on;
+    lines_valid_ = false;
+}
+
+void Sheet::emit_points(std::vector<PointVertex>& out, int width, int height) {
+    // Sprite diameter numerator (mm-look.md §3.2), with this matrix's own elem scale.
+    const float px = float(viz_.elem_scale) * float(std::min(width, height));
+    if (!points_valid_ || px != points_px_) {
+        const Matrix& m = *data_;
+        if (!look_valid_) {
+            look_.resize(m.size());
+            for (size_t e = 0; e < m.size(); ++e) look_[e] = element_look(m.v[e], range_, viz_);
+            look_valid_ = true;
+        }
+        if (!pos_valid_) {
+            pos_.resize(m.size());
+            for (int r = 0; r < m.h; ++r)
+                for (int c = 0; c < m.w; ++c) pos_[index(r, c)] = glm::vec3(mp_.element(r, c));
+            pos_valid_ = true;
+        }
+        points_.clear();
+        for (size_t e = 0; e < m.size(); ++e) {
+            const ElementMode md = mode_[e];
+            const ElementLook& lk = look_[e];
+            if (md == ElementMode::Hidden || lk.size <= 0) continue;  // size 0: not drawn
+            const float add = md == ElementMode::Highlighted ? kHighlightAdd : 0.0f;
+            const glm::vec3& p = pos_[e];
+            points_.push_back({p.x, p.y, p.z, lk.size * px, lk.rgb[0] + add, lk.rgb[1] + add,
+                               lk.rgb[2] + add});
+        }
+        points_valid_ = true;
+        points_px_ = px;
+    }
+    out.insert(out.end(), points_.begin(), points_.end());
+}
+
+void Sheet::emit_guides(std::vector<LineVertex>& out) {
+    if (!guides) return;
+    if (!lines_valid_) {
+        lines_.clear();
+        add_row_guides(mp_, guide_level_, lines_);
+        lines_valid_ = true;
+    }
+    out.insert(out.end(), lines_.begin(), lines_.end());
+}
+
+}  // namespace mmr::timeline
