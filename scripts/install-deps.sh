@@ -9,8 +9,10 @@ PKGS=(
   libegl-dev libegl1 libgl-dev libgl1-mesa-dri libosmesa6-dev
   libglm-dev libstb-dev libpng-dev zlib1g-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
-  libcli11-dev libyaml-cpp-dev doctest-dev duktape-dev
+  libcli11-dev libyaml-cpp-dev doctest-dev duktape-dev nlohmann-json3-dev
   fonts-dejavu-core
+  chromium  # tests only: opens mmr test's HTML report headless (tests/cli/run_diff_tests.sh)
+  clang libclang-rt-dev  # tests only: libFuzzer for tests/fuzz/ (skipped without clang)
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -11,17 +11,13 @@
 
 #include "mmr/core/error.h"
 #include "mmr/layout/scheme.h"
+#include "mmr/model/data.h"
 #include "mmr/model/values.h"
 #include "mmr/scene/expression.h"
 #include "mmr/scene/scene_parser.h"
 
 namespace mmr {
 namespace {
-
-std::string dir_of(const std::string& path) {
-    size_t slash = path.find_last_of('/');
-    return slash == std::string::npos ? "." : path.substr(0, slash);
-}
 
 std::string shape_str(long h, long w) { return std::to_string(h) + "x" + std::to_string(w); }
 
@@ -79,6 +75,7 @@ private:
     std::string expr_where_;
     std::set<std::string> leaf_names_, matmul_names_;
     std::map<std::string, int> leaf_index_;
+    std::map<std::string, int> leaf_count_, leaf_seen_;  // occurrences in expr / so far
     Model* model_ = nullptr;
     int next_id_ = 0;
     Dims dims_;
@@ -87,6 +84,7 @@ private:
     void collect_names(const ExprNode& e) {
         if (!e.is_matmul()) {
             leaf_names_.insert(e.name);
+            ++leaf_count_[e.name];
             return;
         }
         if (e.explicit_name && matmul_names_.count(e.name))
@@ -112,6 +110,24 @@ private:
             std::string g = closest_match(name, leaves);
             fail(spec.loc.str(), "matrix '" + name + "' does not appear in the expression",
                  g.empty() ? "remove it or use it in 'expr'" : "did you mean '" + g + "'?");
+        }
+        for (const auto& [name, uses] : s_.matrix_uses) {
+            const SourceLoc& loc = uses.empty() ? s_.expr_loc : uses.front().loc;
+            if (s_.matrices.count(name))
+                fail(loc.str(), "matrix '" + name + "' is given twice",
+                     "give it once, as a list with one entry per occurrence or as one mapping");
+            const int n = leaf_count_.count(name) ? leaf_count_.at(name) : 0;
+            if (n == 0) {
+                std::string g = closest_match(name, leaves);
+                fail(loc.str(), "matrix '" + name + "' does not appear in the expression",
+                     g.empty() ? "remove it or use it in 'expr'" : "did you mean '" + g + "'?");
+            }
+            if (static_cast<int>(uses.size()) != n)
+                fail(loc.str(),
+                     "matrix '" + name + "' lists " + std::to_string(uses.size()) + " entries but '" +
+                         name + "' appears " + std::to_string(n) + " time" + (n == 1 ? "" : "s") +
+                         " in the expression",
+                     "give one entry per occurrence, in expression order (or one mapping for all)");
         }
         for (const auto& [name, spec] : s_.matmuls) {
             if (matmul_names_.count(name)) continue;
@@ -140,15 +156,20 @@ private:
         n->matmul = e.is_matmul();
         inherit_settings(*n, parent, is_left);
         if (!n->matmul) {
+            // A name is one matrix, unless the scene lists one matrix per occurrence.
+            auto uses = s_.matrix_uses.find(e.name);
+            const int use = leaf_seen_[e.name]++;
             auto it = leaf_index_.find(e.name);
-            if (it == leaf_index_.end()) {
+            if (it == leaf_index_.end() || uses != s_.matrix_uses.end()) {
                 Leaf leaf;
                 auto sit = s_.matrices.find(e.name);
-                if (sit != s_.matrices.end()) leaf.spec = sit->second;
+                if (uses != s_.matrix_uses.end()) leaf.spec = uses->second.at(use);
+                else if (sit != s_.matrices.end()) leaf.spec = sit->second;
                 leaf.spec.name = e.name;
                 if (leaf.spec.loc.file.empty()) leaf.spec.loc.file = s_.path;
                 // A matrix's default init depends on the side it first appears on.
                 if (!leaf.spec.init) leaf.spec.init = is_left ? "row major" : "col major";
+                apply_data_shape(leaf.spec);
                 leaf_row_.push_back(dims_.make(leaf.spec.h.value_or(0)));
                 leaf_col_.push_back(dims_.make(leaf.spec.w.value_or(0)));
                 leaf_index_[e.name] = static_cast<int>(model_->leaves.size());
@@ -161,6 +182,29 @@ private:
         n->left = make_node(*e.left, n.get(), true);
         n->right = make_node(*e.right, n.get(), false);
         return n;
+    }
+
+    // npy/npz/safetensors data fixes the shape: it fills in a missing one and must
+    // match a given one (CSV rolls over and fixes nothing).
+    void apply_data_shape(LeafSpec& spec) {
+        const auto shape = data_matrix_shape(spec, *spec.init, data_paths_for(s_));
+        if (!shape) return;
+        const auto [dh, dw] = *shape;
+        if ((spec.h && *spec.h != dh) || (spec.w && *spec.w != dw)) {
+            auto d = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("?"); };
+            fail(spec.loc.str(),
+                 "matrix '" + spec.name + "' is " + d(spec.h) + "x" + d(spec.w) + " but its data (" +
+                     (spec.url.empty() ? spec.file : url_base_name(spec.url)) +
+                     (spec.entry.empty() ? "" : ", '" + spec.entry + "'") + ") is " +
+                     std::to_string(dh) + "x" + std::to_string(dw),
+                 "give 'shape: [" + std::to_string(dh) + ", " + std::to_string(dw) +
+                     "]' or leave the shape out (it then comes from the data)" +
+                     (spec.h == dw && spec.w == dh ? ", or add 'transpose: " +
+                                                         std::string(spec.transpose ? "false" : "true") + "'"
+                                                   : ""));
+        }
+        spec.h = dh;
+        spec.w = dw;
     }
 
     void inherit_settings(Node& n, const Node* parent, bool is_left) {
@@ -294,7 +338,7 @@ Model build_model(const SceneSpec& scene, const BuildOptions& opts) {
                              " of memory, more than the " + human_bytes(limit) + " allowed",
              "use smaller shapes");
 
-    const std::string dir = dir_of(scene.path);
+    const DataPaths paths = data_paths_for(scene);
     Rng rng(scene.seed);
     std::vector<bool> filled(m.leaves.size(), false);
     // mm's evaluation order (mm-values.md §3): left subtree, right subtree, result.
@@ -303,7 +347,7 @@ Model build_model(const SceneSpec& scene, const BuildOptions& opts) {
             if (filled[n.leaf]) return;
             Leaf& leaf = m.leaves[n.leaf];
             leaf.values = init_matrix(leaf.spec, *leaf.spec.init, *leaf.spec.h, *leaf.spec.w,
-                                      rng, dir);
+                                      rng, paths);
             filled[n.leaf] = true;
             return;
         }

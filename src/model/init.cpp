@@ -2,9 +2,9 @@
 // dropout, and the draw order that makes a seeded scene reproducible (§5).
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "mmr/core/error.h"
+#include "mmr/model/data.h"
 #include "mmr/model/values.h"
 
 namespace mmr {
@@ -59,26 +59,6 @@ std::string join(const std::vector<std::string>& v) {
     return s;
 }
 
-Matrix from_csv(const LeafSpec& spec, const std::string& init, int h, int w,
-                const std::string& scene_dir) {
-    const std::string where = spec.loc.str();
-    if (spec.file.empty()) {
-        if (init == "url") {
-            fail(where, "matrix '" + spec.name + "' uses init 'url', but downloading is not supported",
-                 "download the CSV and give its local path as the matrix's file");
-        }
-        fail(where, "matrix '" + spec.name + "' uses init 'csv' without a file",
-             "give the path of a CSV file");
-    }
-    std::filesystem::path path(spec.file);
-    if (path.is_relative() && !scene_dir.empty()) path = std::filesystem::path(scene_dir) / path;
-    const CsvData data = load_csv(path.string(), where);
-    Matrix m(h, w);
-    for (int i = 0; i < h; ++i)
-        for (int j = 0; j < w; ++j) m.at(i, j) = static_cast<float>(data.at(i, j));
-    return m;
-}
-
 }  // namespace
 
 Matrix init_matrix(const LeafSpec& spec, const std::string& init, int h, int w, Rng& rng,
@@ -87,8 +67,9 @@ Matrix init_matrix(const LeafSpec& spec, const std::string& init, int h, int w, 
         fail(spec.loc.str(), "matrix '" + spec.name + "' has unknown init '" + init + "'",
              "use one of: " + join(init_names()));
     }
-    // mm's url init reads CSV text; until URLs can be fetched, a local file stands in.
-    if (init == "csv" || init == "url") return from_csv(spec, init, h, w, scene_dir);
+    // Data files (CSV, npy, npz, safetensors; mm's url init resolved to a local file):
+    // src/model/data_leaf.cpp.
+    if (init == "csv" || init == "url") return init_matrix(spec, init, h, w, rng, DataPaths{scene_dir, {}});
     if (init == "expr") {
         if (spec.js.empty()) {
             fail(spec.loc.str(), "matrix '" + spec.name + "' uses init 'expr' without a formula",

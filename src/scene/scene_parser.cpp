@@ -2,6 +2,7 @@
 #include "mmr/scene/scene_parser.h"
 
 #include <fstream>
+#include <cmath>
 #include <limits>
 #include <sstream>
 
@@ -191,9 +192,46 @@ void read_matrix(MapReader& r, LeafSpec& m) {
         if (!m.init) m.init = "csv";
     }
     if (auto u = r.string("url")) {
-        // mm's CSV link: issue #4 resolves it to a local file; keep the base name.
-        if (m.file.empty()) m.file = *u;
+        // mm's CSV link: resolved to a local file by base name in the data dirs.
+        m.url = *u;
         if (!m.init) m.init = "url";
+    }
+    // Data files (docs/scene-format.md, "Data files").
+    if (auto f = r.choice("format", {"csv", "npy", "npz", "safetensors"})) m.format = *f;
+    if (r.has("array") && r.has("tensor"))
+        r.fail_at(r.get("tensor"), "'" + r.key_path("array") + "' and 'tensor' are both given",
+                  "use 'array' for .npz and 'tensor' for .safetensors files");
+    if (auto a = r.string("array")) m.entry = *a;
+    if (auto t = r.string("tensor")) m.entry = *t;
+    if (r.has("index")) {
+        YAML::Node n = r.get("index");
+        bool ok = n.IsSequence();
+        if (ok) {
+            for (const auto& v : n) {
+                try {
+                    double d = v.as<double>();
+                    if (d != static_cast<double>(static_cast<long long>(d)) || std::fabs(d) > 1e15)
+                        ok = false;
+                    else
+                        m.index.push_back(static_cast<long long>(d));
+                } catch (const YAML::Exception&) {
+                    ok = false;
+                }
+            }
+        }
+        if (!ok)
+            r.fail_at(n, "'" + r.key_path("index") + "' must be a list of whole numbers",
+                      "write e.g. 'index: [0, 3]' (positions on the leading axes)");
+    }
+    if (auto t = r.boolean("transpose")) m.transpose = *t;
+    if (r.has("fallback")) {
+        std::vector<std::string> names;
+        for (const auto& n : init_names())
+            if (n != "url" && n != "csv") names.push_back(n);
+        m.fallback = r.choice("fallback", names);
+        if (m.init != std::optional<std::string>("url"))
+            r.fail_at(r.get("fallback"), "'" + r.key_path("fallback") + "' only applies to init url",
+                      "remove it, or give the matrix a 'url'");
     }
     if (m.init && *m.init == "expr" && m.js.empty())
         r.fail_at(r.get("init"), "'" + r.key_path("init") + "' is expr but no formula is given",
@@ -202,7 +240,7 @@ void read_matrix(MapReader& r, LeafSpec& m) {
         r.fail_at(r.get("init"), "'" + r.key_path("init") + "' is csv but no file is given",
                   "add 'file: data.csv'");
     r.finish({"shape", "h", "w", "init", "min", "max", "dropout", "expr", "file", "url",
-              "folder"});
+              "format", "array", "tensor", "index", "transpose", "fallback", "folder"});
 }
 
 void read_matmul(MapReader& r, MatmulSpec& m) {
@@ -268,6 +306,28 @@ SceneSpec parse_scene(const std::string& text, const std::string& path) {
         MapReader all(ms, path, "matrices");
         for (auto it = ms.begin(); it != ms.end(); ++it) {
             std::string name = scalar_key(it->first);
+            if (it->second.IsSequence()) {
+                // One matrix per occurrence of the name, in expression order.
+                std::vector<LeafSpec> uses;
+                int k = 0;
+                const YAML::Node list = it->second;  // (it-> yields a temporary)
+                for (const auto& item : list) {
+                    LeafSpec leaf;
+                    leaf.name = name;
+                    const std::string ctx = "matrices." + name + "[" + std::to_string(k++) + "]";
+                    if (!item.IsNull()) {
+                        MapReader m(item, path, ctx);
+                        read_matrix(m, leaf);
+                    }
+                    leaf.loc = all.where(item.IsNull() ? it->first : YAML::Node(item));
+                    uses.push_back(leaf);
+                }
+                if (uses.empty())
+                    all.fail_at(list, "'matrices." + name + "' is an empty list",
+                                "give one mapping per occurrence of '" + name + "' in expr");
+                s.matrix_uses[name] = uses;
+                continue;
+            }
             LeafSpec leaf;
             leaf.name = name;
             if (!it->second.IsNull()) {

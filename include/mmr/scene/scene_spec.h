@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mmr/scene/settings.h"
 
@@ -29,7 +30,14 @@ struct LeafSpec {
     std::optional<std::string> init;  // mm init name; unset = "row major" (left) / "col major" (right)
     double min = -1, max = 1, dropout = 0;
     std::string js;              // init "expr": JavaScript formula in i, j, h, w
-    std::string file;            // init "csv": path (relative to the scene file)
+    std::string file;            // init "csv": local data file (relative to the scene file)
+    // Data sources (docs/scene-format.md, "Data files"; readers in mmr/model/data.h).
+    std::string url;             // init "url": mm's CSV link, found by base name in the data dirs
+    std::string format;          // csv | npy | npz | safetensors; "" = from the file extension
+    std::string entry;           // npz array / safetensors tensor name (keys `array`, `tensor`)
+    std::vector<long long> index;  // N-D data: indices of the leading axes (all but the last 2)
+    bool transpose = false;      // transpose the 2-D slice
+    std::optional<std::string> fallback;  // init "url": init used when the file is not found
     SourceLoc loc;               // where the matrix is defined
 };
 
@@ -64,6 +72,10 @@ struct SceneSpec {
     SourceLoc expr_loc;  // where the expression text starts (for column errors)
 
     std::map<std::string, LeafSpec> matrices;
+    // Names whose occurrences in `expr` are different matrices (mm allows this: every
+    // leaf is its own node): one LeafSpec per occurrence, in expression order. A name
+    // is in `matrices` or here, not both.
+    std::map<std::string, std::vector<LeafSpec>> matrix_uses;
     std::map<std::string, MatmulSpec> matmuls;
 
     BlockCounts blocks;
@@ -75,6 +87,10 @@ struct SceneSpec {
     CameraSpec camera;
     OutputSpec output;
     uint64_t seed = 0;
+
+    // Not from the scene file: folders where `url` inits are looked up by base name
+    // (the CLI's --data-dir). Empty: the scene file's folder, then ./data.
+    std::vector<std::string> data_dirs;
 };
 
 }  // namespace mmr
