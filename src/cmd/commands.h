@@ -3,10 +3,31 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include "mmr/scene/scene_spec.h"
+
 namespace mmr::cmd {
 
 void add_still(CLI::App& app);
 void add_check(CLI::App& app);
+void add_render(CLI::App& app);  // render.cpp
+void add_import(CLI::App& app);  // import.cpp
+void add_export(CLI::App& app);  // import.cpp
+void add_diff(CLI::App& app);  // diff.cpp
+void add_test(CLI::App& app);  // test_cmd.cpp
+
+// Options every rendering command shares: where data comes from, picture size,
+// seed, GL backend and antialiasing.
+struct SceneArgs {
+    std::vector<std::string> data_dirs;  // --data-dir (url data files)
+    std::string size;                    // --size WxH (empty: the scene's)
+    long long seed = -1;                 // --seed (-1: the scene's)
+    std::string backend = "auto";        // --backend
+    std::string aa;                      // --aa (empty: the default, smooth)
+    int msaa = -1;                       // --msaa, alias of --aa (-1: not given)
+};
+void add_scene_options(CLI::App* sub, SceneArgs& args);
+// Loads a scene file or mm link and applies --seed and --size.
+SceneSpec load_scene_args(const std::string& scene, const SceneArgs& args);
 
 // Parses "1920x1080"; throws mmr::Error naming the option.
 void parse_size(const std::string& text, int& width, int& height);

@@ -7,8 +7,33 @@
 
 #include "commands.h"
 #include "mmr/core/error.h"
+#include "mmr/scene/load_scene.h"
 
 namespace mmr::cmd {
+
+void add_scene_options(CLI::App* sub, SceneArgs& a) {
+    sub->add_option("--data-dir", a.data_dirs,
+                    "Folder where url data files are looked up by base name (repeatable; default: the "
+                    "scene's folder, then ./data)")
+        ->allow_extra_args(false);  // one value each time
+    sub->add_option("--size", a.size, "Image size WIDTHxHEIGHT (default: the scene's output, 1280x720)");
+    sub->add_option("--seed", a.seed, "Seed for random inits (overrides the scene's)");
+    sub->add_option("--backend", a.backend, "Rendering backend: auto, egl or osmesa");
+    sub->add_option("--aa", a.aa,
+                    "Antialiasing of lines, text and flow guides: smooth (default: coverage of 4 samples "
+                    "computed in the shaders, looks like a browser's MSAA at the cost of none), msaa "
+                    "(real 4x multisampling, about 3x slower) or none")
+        ->check(CLI::IsMember({"msaa", "smooth", "none"}));
+    sub->add_option("--msaa", a.msaa, "Alias: --msaa 2|4 = --aa msaa with that many samples, --msaa 0 = --aa none")
+        ->check(CLI::IsMember({0, 2, 4}));
+}
+
+SceneSpec load_scene_args(const std::string& scene, const SceneArgs& a) {
+    SceneSpec spec = load_scene(scene, LoadOptions{a.data_dirs});  // a file or an mm link
+    if (a.seed >= 0) spec.seed = static_cast<uint64_t>(a.seed);
+    if (!a.size.empty()) parse_size(a.size, spec.output.width, spec.output.height);
+    return spec;
+}
 
 void parse_size(const std::string& text, int& width, int& height) {
     int w = 0, h = 0;

@@ -3,21 +3,24 @@
 #include <iostream>
 
 #include "commands.h"
+#include "compare_options.h"
 #include "mmr/core/error.h"
 #include "mmr/encode/png.h"
 #include "mmr/gl/backend.h"
 #include "mmr/render/still.h"
 #include "mmr/model/build_model.h"
+#include "mmr/scene/load_scene.h"
 #include "mmr/scene/scene_parser.h"
 
 namespace mmr::cmd {
 namespace {
 
 struct StillArgs {
-    std::string scene, output, size, backend = "auto";
-    long long seed = -1;
-    int msaa = 4;
+    std::string scene, output;
+    SceneArgs common;  // --data-dir --size --seed --backend --aa --msaa
+    int step = 0;      // --step: a still of this animation step (0 = the finished scene)
     bool verbose = false;
+    ReferenceArgs reference;  // --reference and its tolerance options
 };
 
 void run_still(const StillArgs& o) {
@@ -29,23 +32,24 @@ void run_still(const StillArgs& o) {
                       << std::chrono::duration<double>(clock::now() - t0).count() << " s\n";
     };
     check_output_path(o.output, {".png"});
+    precheck_reference(o.reference, o.output);
     StillOptions opts;
-    opts.backend = parse_backend(o.backend);
-    opts.render.msaa = o.msaa;
+    opts.backend = parse_backend(o.common.backend);
+    opts.render = render_options(o.common.aa, o.common.msaa);
+    opts.step = o.step;
     opts.on_stage = lap;
     opts.on_renderer = [&](const std::string& d) {
         if (o.verbose) std::cerr << "mmr: " << d << "\n";
     };
 
-    SceneSpec spec = load_scene_file(o.scene);
-    if (o.seed >= 0) spec.seed = static_cast<uint64_t>(o.seed);
-    if (!o.size.empty()) parse_size(o.size, spec.output.width, spec.output.height);
+    SceneSpec spec = load_scene_args(o.scene, o.common);
     lap("scene parsed");
 
     Image img = render_still(spec, opts);
     // The scene travels inside the PNG, so the picture can be re-rendered from itself.
     write_png(o.output, img, {{"mmr:scene", spec.text}, {"Software", "mmr " MMR_VERSION}});
     lap("written");
+    check_still_reference(img, o.output, o.reference);
 }
 
 }  // namespace
@@ -53,14 +57,14 @@ void run_still(const StillArgs& o) {
 void add_still(CLI::App& app) {
     auto opts = std::make_shared<StillArgs>();
     CLI::App* sub = app.add_subcommand("still", "Render a scene to a PNG still");
-    sub->add_option("scene", opts->scene, "Scene file (YAML)")->required();
+    sub->add_option("scene", opts->scene, "Scene file (YAML), mm link (quoted) or params JSON file")
+        ->required();
     sub->add_option("-o,--output", opts->output, "Output PNG file")->required();
-    sub->add_option("--size", opts->size, "Image size WIDTHxHEIGHT (default: the scene's output, 1280x720)");
-    sub->add_option("--backend", opts->backend, "Rendering backend: auto, egl or osmesa");
-    sub->add_option("--seed", opts->seed, "Seed for random inits (overrides the scene's)");
-    sub->add_option("--msaa", opts->msaa, "Multisample count for lines and text (0, 2, 4)")
-        ->check(CLI::IsMember({0, 2, 4}));
+    add_scene_options(sub, opts->common);
+    sub->add_option("--step", opts->step,
+                    "Show animation step N (1-based, within one cycle) instead of the finished scene");
     sub->add_flag("-v,--verbose", opts->verbose, "Print timings and the GL renderer");
+    add_reference_options(sub, opts->reference);
     sub->callback([opts] { run_still(*opts); });
 }
 
@@ -69,7 +73,7 @@ void add_check(CLI::App& app) {
     CLI::App* sub = app.add_subcommand("check", "Validate a scene and print its matrices");
     sub->add_option("scene", *scene, "Scene file (YAML)")->required();
     sub->callback([scene] {
-        SceneSpec spec = load_scene_file(*scene);
+        SceneSpec spec = load_scene(*scene);  // a file or an mm link
         Model model = build_model(spec);
         std::cout << *scene << ": ok\n";
         post_order(*model.root, [&](const Node& n) {

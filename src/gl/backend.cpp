@@ -16,6 +16,23 @@ BackendKind parse_backend(const std::string& name) {
     throw Error("--backend: unknown backend \"" + name + "\"; choose auto, egl or osmesa");
 }
 
+Antialias parse_antialias(const std::string& name) {
+    if (name == "msaa") return Antialias::Msaa;
+    if (name == "smooth") return Antialias::Smooth;
+    if (name == "none") return Antialias::None;
+    throw Error("--aa: unknown antialiasing \"" + name + "\"; choose msaa, smooth or none");
+}
+
+RenderOptions render_options(const std::string& aa, int msaa) {
+    RenderOptions o;
+    if (msaa >= 0) {
+        o.msaa = msaa;
+        o.aa = msaa > 0 ? Antialias::Msaa : Antialias::None;
+    }
+    if (!aa.empty()) o.aa = parse_antialias(aa);
+    return o;
+}
+
 void tune_malloc() {
     mallopt(M_TRIM_THRESHOLD, 1 << 30);        // keep freed memory instead of returning it
     mallopt(M_MMAP_THRESHOLD, 256 << 20);      // frame-sized buffers come from the heap

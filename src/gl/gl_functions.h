@@ -38,11 +38,13 @@ namespace mmr {
     X(GetProgramInfoLog, GETPROGRAMINFOLOG) X(DeleteProgram, DELETEPROGRAM)      \
     X(UseProgram, USEPROGRAM) X(GetUniformLocation, GETUNIFORMLOCATION)          \
     X(UniformMatrix4fv, UNIFORMMATRIX4FV) X(Uniform1f, UNIFORM1F)                \
-    X(Uniform1i, UNIFORM1I) X(Uniform3fv, UNIFORM3FV)                            \
+    X(Uniform1i, UNIFORM1I) X(Uniform3fv, UNIFORM3FV) X(Uniform2f, UNIFORM2F)    \
     X(GenTextures, GENTEXTURES) X(DeleteTextures, DELETETEXTURES)                \
     X(BindTexture, BINDTEXTURE) X(TexImage2D, TEXIMAGE2D)                        \
     X(TexParameteri, TEXPARAMETERI) X(ActiveTexture, ACTIVETEXTURE)               \
-    X(GenerateMipmap, GENERATEMIPMAP)
+    X(GenerateMipmap, GENERATEMIPMAP) X(StencilFunc, STENCILFUNC)                \
+    X(StencilOp, STENCILOP) X(StencilMask, STENCILMASK) X(ClearStencil, CLEARSTENCIL) \
+    X(Scissor, SCISSOR)
 
 struct GlFunctions {
 #define MMR_GL_MEMBER(name, upper) PFNGL##upper##PROC name = nullptr;

@@ -36,20 +36,25 @@ GLuint compile(const GlFunctions& gl, GLenum stage, const char* name) {
 
 }  // namespace
 
-GLuint build_program(const GlFunctions& gl, const char* vert_name, const char* frag_name) {
+GLuint build_program(const GlFunctions& gl, const char* vert_name, const char* frag_name,
+                     const char* geom_name) {
     GLuint vs = compile(gl, GL_VERTEX_SHADER, vert_name);
-    GLuint fs = 0;
+    GLuint gs = 0, fs = 0;
     try {
+        if (geom_name) gs = compile(gl, GL_GEOMETRY_SHADER, geom_name);
         fs = compile(gl, GL_FRAGMENT_SHADER, frag_name);
     } catch (...) {
         gl.DeleteShader(vs);
+        if (gs) gl.DeleteShader(gs);
         throw;
     }
     GLuint prog = gl.CreateProgram();
     gl.AttachShader(prog, vs);
+    if (gs) gl.AttachShader(prog, gs);
     gl.AttachShader(prog, fs);
     gl.LinkProgram(prog);
     gl.DeleteShader(vs);  // flagged; freed with the program
+    if (gs) gl.DeleteShader(gs);
     gl.DeleteShader(fs);
     GLint ok = 0, len = 0;
     gl.GetProgramiv(prog, GL_LINK_STATUS, &ok);
@@ -58,7 +63,8 @@ GLuint build_program(const GlFunctions& gl, const char* vert_name, const char* f
         std::string log(size_t(len > 0 ? len : 1), '\0');
         gl.GetProgramInfoLog(prog, len, nullptr, &log[0]);
         gl.DeleteProgram(prog);
-        throw Error(std::string("shaders ") + vert_name + " + " + frag_name + ": link failed: " + one_line(log));
+        throw Error(std::string("shaders ") + vert_name + (geom_name ? std::string(" + ") + geom_name : "") + " + " +
+                    frag_name + ": link failed: " + one_line(log));
     }
     return prog;
 }

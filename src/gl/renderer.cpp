@@ -3,9 +3,21 @@
 // depth test/write, then translucent flow triangles (src-over, no depth
 // write). Every GL object lives as long as the renderer so that animation
 // frames only re-upload vertex data.
+//
+// Antialiasing (RenderOptions::aa): with MSAA, lines and text are drawn into a
+// multisampled target (text through alpha-to-coverage) and resolved. Smooth
+// mode gets a similar look without the multisampled target, which triples the
+// frame time on llvmpipe: lines are expanded to screen-aligned quads with a
+// coverage of the four standard sample positions (lines_aa.geom), text
+// evaluates its distance field at those samples, flow vanes get soft edges
+// (flow_aa.geom), and all of them are blended after the opaque sprites, in an
+// order that keeps lines in front of the translucent vanes (draw_smooth).
+// Sprites are drawn exactly as without antialiasing.
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
+#include <map>
 
 #include <glm/glm.hpp>
 #include <glm/gtc/matrix_transform.hpp>
@@ -26,6 +38,13 @@ enum Pass { kPoints, kLines, kText, kFlow, kPasses };
 struct Attrib { GLuint loc; GLint size; size_t offset; };
 struct Layout { GLsizei stride; Attrib attribs[3]; int count; };
 
+// A flow vertex in smooth mode: plus whether the triangle edge opposite it is
+// soft (1) or shared with another vane and kept hard (0).
+struct SoftTriVertex {
+    TriVertex t;
+    float soft;
+};
+
 const Layout kLayouts[kPasses] = {
     {sizeof(PointVertex), {{0, 3, offsetof(PointVertex, x)}, {1, 1, offsetof(PointVertex, size)},
                            {2, 3, offsetof(PointVertex, r)}}, 3},
@@ -33,13 +52,42 @@ const Layout kLayouts[kPasses] = {
     {sizeof(TextVertex), {{0, 3, offsetof(TextVertex, x)}, {1, 2, offsetof(TextVertex, u)}}, 2},
     {sizeof(TriVertex), {{0, 3, offsetof(TriVertex, x)}, {1, 4, offsetof(TriVertex, r)}}, 2},
 };
+const Layout kSoftFlowLayout = {sizeof(SoftTriVertex),
+                                {{0, 3, offsetof(TriVertex, x)}, {1, 4, offsetof(TriVertex, r)},
+                                 {2, 1, offsetof(SoftTriVertex, soft)}}, 3};
 
-const char* const kShaders[kPasses][2] = {
-    {"points.vert.glsl", "points.frag.glsl"},
-    {"lines.vert.glsl", "lines.frag.glsl"},
-    {"text.vert.glsl", "text.frag.glsl"},
-    {"flow.vert.glsl", "flow.frag.glsl"},
+struct Shaders { const char *vert, *frag, *geom; };
+const Shaders kShaders[kPasses] = {
+    {"points.vert.glsl", "points.frag.glsl", nullptr},
+    {"lines.vert.glsl", "lines.frag.glsl", nullptr},
+    {"text.vert.glsl", "text.frag.glsl", nullptr},
+    {"flow.vert.glsl", "flow.frag.glsl", nullptr},
 };
+// Smooth antialiasing replaces these two.
+const Shaders kSmoothLines = {"lines.vert.glsl", "lines_aa.frag.glsl", "lines_aa.geom.glsl"};
+const Shaders kSmoothFlow = {"flow_aa.vert.glsl", "flow_aa.frag.glsl", "flow_aa.geom.glsl"};
+
+// Text fragment modes (text.frag.glsl).
+enum TextMode { kTextAlphaTest = 0, kTextCoverage = 1, kTextSamples = 2 };
+
+// Marks each flow triangle edge soft unless another triangle has the same
+// edge (the two vanes of an arrow share B-C): a soft edge on both sides would
+// let the background show through the seam.
+void soften_flow(const std::vector<TriVertex>& tris, std::vector<SoftTriVertex>& out) {
+    using Key = std::array<float, 6>;
+    auto key = [](const TriVertex& a, const TriVertex& b) {
+        Key ka = {a.x, a.y, a.z, b.x, b.y, b.z}, kb = {b.x, b.y, b.z, a.x, a.y, a.z};
+        return std::min(ka, kb);
+    };
+    const size_t n = tris.size() / 3 * 3;
+    std::map<Key, int> edges;
+    for (size_t t = 0; t < n; t += 3)
+        for (int i = 0; i < 3; ++i) ++edges[key(tris[t + (i + 1) % 3], tris[t + (i + 2) % 3])];
+    out.resize(n);
+    for (size_t t = 0; t < n; t += 3)
+        for (int i = 0; i < 3; ++i)
+            out[t + i] = {tris[t + i], edges[key(tris[t + (i + 1) % 3], tris[t + (i + 2) % 3])] > 1 ? 0.0f : 1.0f};
+}
 
 class GlRenderer final : public Renderer {
 public:
@@ -50,18 +98,23 @@ public:
         description_ = ctx_->platform() + ", " + gl_string(GL_RENDERER) + ", OpenGL " + gl_string(GL_VERSION);
         GLint max_samples = 0;
         gl_.GetIntegerv(GL_MAX_SAMPLES, &max_samples);
-        samples_ = opts_.msaa > 1 ? std::min(opts_.msaa, int(max_samples)) : 0;
+        smooth_ = opts_.aa == Antialias::Smooth;
+        samples_ = opts_.aa == Antialias::Msaa && opts_.msaa > 1 ? std::min(opts_.msaa, int(max_samples)) : 0;
         GLfloat range[2] = {1, 1};
         gl_.GetFloatv(GL_POINT_SIZE_RANGE, range);
         max_point_ = range[1];
 
-        for (int p = 0; p < kPasses; ++p) programs_[p] = build_program(gl_, kShaders[p][0], kShaders[p][1]);
+        for (int p = 0; p < kPasses; ++p) {
+            const Shaders& sh = !smooth_ ? kShaders[p] : p == kLines ? kSmoothLines : p == kFlow ? kSmoothFlow
+                                                                                               : kShaders[p];
+            programs_[p] = build_program(gl_, sh.vert, sh.frag, sh.geom);
+        }
         gl_.GenVertexArrays(kPasses, vaos_);
         gl_.GenBuffers(kPasses, vbos_);
         for (int p = 0; p < kPasses; ++p) {
             gl_.BindVertexArray(vaos_[p]);
             gl_.BindBuffer(GL_ARRAY_BUFFER, vbos_[p]);
-            const Layout& l = kLayouts[p];
+            const Layout& l = smooth_ && p == kFlow ? kSoftFlowLayout : kLayouts[p];
             for (int a = 0; a < l.count; ++a) {
                 gl_.EnableVertexAttribArray(l.attribs[a].loc);
                 gl_.VertexAttribPointer(l.attribs[a].loc, l.attribs[a].size, GL_FLOAT, GL_FALSE, l.stride,
@@ -97,11 +150,18 @@ public:
 
         gl_.BindFramebuffer(GL_FRAMEBUFFER, samples_ ? fbo_ms_ : fbo_);
         gl_.Viewport(0, 0, width_, height_);
+        gl_.Disable(GL_SCISSOR_TEST);  // (clears obey it)
         gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
         gl_.DepthMask(GL_TRUE);
         gl_.ClearColor(list.background[0], list.background[1], list.background[2], 1.0f);
         gl_.ClearDepth(1.0);
-        gl_.Clear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+        if (smooth_) {  // its stencil buffer, cleared with depth: cheaper than alone
+            gl_.ClearStencil(0);
+            gl_.StencilMask(0xFF);
+            gl_.Clear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+        } else {
+            gl_.Clear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+        }
         // Alpha stays 1 from the clear: the frame is opaque whatever the
         // passes output as alpha (text coverage, flow translucency).
         gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
@@ -132,34 +192,10 @@ public:
             gl_.Uniform1f(uniform(kPoints, "u_max_point"), max_point_);
             gl_.DrawArrays(GL_POINTS, 0, GLsizei(list.points.size()));
         }
-        if (upload(kLines, list.lines)) {
-            use(kLines);
-            gl_.UniformMatrix4fv(uniform(kLines, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
-            gl_.DrawArrays(GL_LINES, 0, GLsizei(list.lines.size() / 2 * 2));
-        }
-        if (list.atlas && upload(kText, list.text)) {
-            upload_atlas(*list.atlas);
-            use(kText);
-            gl_.ActiveTexture(GL_TEXTURE0);
-            gl_.BindTexture(GL_TEXTURE_2D, atlas_tex_);
-            gl_.UniformMatrix4fv(uniform(kText, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
-            gl_.Uniform1i(uniform(kText, "u_atlas"), 0);
-            gl_.Uniform3fv(uniform(kText, "u_rgb"), 1, list.text_rgb);
-            gl_.Uniform1i(uniform(kText, "u_coverage"), samples_ ? 1 : 0);
-            if (samples_) gl_.Enable(GL_SAMPLE_ALPHA_TO_COVERAGE);
-            gl_.DrawArrays(GL_TRIANGLES, 0, GLsizei(list.text.size() / 3 * 3));
-            gl_.Disable(GL_SAMPLE_ALPHA_TO_COVERAGE);
-        }
-        if (upload(kFlow, list.flow)) {
-            use(kFlow);
-            gl_.UniformMatrix4fv(uniform(kFlow, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
-            gl_.Enable(GL_BLEND);
-            gl_.BlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-            gl_.DepthMask(GL_FALSE);
-            gl_.DrawArrays(GL_TRIANGLES, 0, GLsizei(list.flow.size() / 3 * 3));
-            gl_.DepthMask(GL_TRUE);
-            gl_.Disable(GL_BLEND);
-        }
+        if (smooth_)
+            draw_smooth(list, mvp);
+        else
+            draw_classic(list, mvp);
         gl_.BindVertexArray(0);
         return read_back();
     }
@@ -177,6 +213,155 @@ private:
             std::snprintf(buf, sizeof buf, "OpenGL error 0x%04X in %s (%s)", e, what, ctx_->platform().c_str());
             throw Error(buf);
         }
+    }
+
+    // Lines, text and flow guides without MSAA or with it (mm-look.md: lines
+    // and text opaque and depth-writing, flow blended last).
+    void draw_classic(const DrawList& list, const glm::mat4& mvp) {
+        if (upload(kLines, list.lines)) {
+            use(kLines);
+            gl_.UniformMatrix4fv(uniform(kLines, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
+            gl_.DrawArrays(GL_LINES, 0, GLsizei(list.lines.size() / 2 * 2));
+        }
+        if (list.atlas && upload(kText, list.text)) {
+            upload_atlas(*list.atlas);
+            bind_text(list, mvp);
+            gl_.Uniform1i(uniform(kText, "u_mode"), samples_ ? kTextCoverage : kTextAlphaTest);
+            if (samples_) gl_.Enable(GL_SAMPLE_ALPHA_TO_COVERAGE);
+            gl_.DrawArrays(GL_TRIANGLES, 0, GLsizei(list.text.size() / 3 * 3));
+            gl_.Disable(GL_SAMPLE_ALPHA_TO_COVERAGE);
+        }
+        if (upload(kFlow, list.flow)) {
+            use(kFlow);
+            gl_.UniformMatrix4fv(uniform(kFlow, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
+            gl_.Enable(GL_BLEND);
+            gl_.BlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+            gl_.DepthMask(GL_FALSE);
+            gl_.DrawArrays(GL_TRIANGLES, 0, GLsizei(list.flow.size() / 3 * 3));
+            gl_.DepthMask(GL_TRUE);
+            gl_.Disable(GL_BLEND);
+        }
+    }
+
+    // Smooth antialiasing: every pass computes its 4-sample coverage and is
+    // blended with depth test, without depth writes, after the opaque
+    // sprites:
+    //   1. lines, then text;
+    //   2. flow vanes (what is behind them shows through, as with MSAA);
+    //   3. the vanes again, depth and stencil only, where they cover the whole
+    //      pixel;
+    //   4. lines and text again, only there and strictly in front of the vane:
+    //      a line in front of a vane shows, as with MSAA (the vane had been
+    //      blended over it in 2).
+    // Without MSAA's per-sample depth, a line partly covering a pixel in front
+    // of a vane comes out a little brighter there (blended twice, about 4 %
+    // of the line's colour with mm's vane alpha of 0.75), and at the vanes'
+    // antialiased edges a line in front is dimmed by the vane's partial
+    // coverage.
+    void draw_smooth(const DrawList& list, const glm::mat4& mvp) {
+        const float viewport[2] = {float(width_), float(height_)};
+        gl_.DepthMask(GL_FALSE);
+        gl_.Enable(GL_BLEND);
+        gl_.BlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+        const bool lines = upload(kLines, list.lines), text = list.atlas && upload(kText, list.text);
+        if (text) upload_atlas(*list.atlas);
+        auto draw_lines_and_text = [&] {
+            if (lines) {
+                use(kLines);
+                gl_.UniformMatrix4fv(uniform(kLines, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
+                gl_.Uniform2f(uniform(kLines, "u_viewport"), viewport[0], viewport[1]);
+                gl_.DrawArrays(GL_LINES, 0, GLsizei(list.lines.size() / 2 * 2));
+            }
+            if (text) {
+                bind_text(list, mvp);
+                gl_.Uniform1i(uniform(kText, "u_mode"), kTextSamples);
+                gl_.DrawArrays(GL_TRIANGLES, 0, GLsizei(list.text.size() / 3 * 3));
+            }
+        };
+        draw_lines_and_text();
+        soften_flow(list.flow, soft_flow_);
+        if (upload(kFlow, soft_flow_)) {
+            use(kFlow);
+            gl_.UniformMatrix4fv(uniform(kFlow, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
+            gl_.Uniform2f(uniform(kFlow, "u_viewport"), viewport[0], viewport[1]);
+            const GLsizei n = GLsizei(soft_flow_.size());
+            const GLint full_only = uniform(kFlow, "u_full_only");
+            gl_.Uniform1i(full_only, 0);
+            gl_.DrawArrays(GL_TRIANGLES, 0, n);
+            if (lines || text) {
+                gl_.Enable(GL_STENCIL_TEST);
+                gl_.StencilFunc(GL_ALWAYS, 1, 0xFF);
+                gl_.StencilOp(GL_KEEP, GL_KEEP, GL_REPLACE);
+                gl_.ColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+                gl_.DepthMask(GL_TRUE);
+                gl_.Uniform1i(full_only, 1);
+                gl_.DrawArrays(GL_TRIANGLES, 0, n);
+                gl_.DepthMask(GL_FALSE);
+                gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
+                gl_.StencilFunc(GL_EQUAL, 1, 0xFF);
+                gl_.StencilOp(GL_KEEP, GL_KEEP, GL_KEEP);
+                gl_.DepthFunc(GL_LESS);
+                // Only within the vanes' bounding boxes on screen: llvmpipe
+                // then bins and shades far fewer fragments.
+                gl_.Enable(GL_SCISSOR_TEST);
+                for (const Rect& r : flow_rects(mvp, list.flow)) {
+                    gl_.Scissor(r.x0, r.y0, r.x1 - r.x0, r.y1 - r.y0);
+                    draw_lines_and_text();
+                }
+                gl_.Disable(GL_SCISSOR_TEST);
+                gl_.DepthFunc(GL_LEQUAL);
+                gl_.Disable(GL_STENCIL_TEST);
+            }
+        }
+        gl_.Disable(GL_BLEND);
+        gl_.DepthMask(GL_TRUE);
+    }
+
+    // Screen rectangles (pixels, GL window coordinates) covering the
+    // triangles with a margin for their antialiased edges: one per triangle,
+    // overlapping ones merged (the two vanes of an arrow become one); the
+    // whole frame when a triangle reaches behind the eye.
+    struct Rect { int x0, y0, x1, y1; };
+    std::vector<Rect> flow_rects(const glm::mat4& mvp, const std::vector<TriVertex>& tris) const {
+        std::vector<Rect> rects;
+        const float m = 4;  // pixels
+        for (size_t t = 0; t + 3 <= tris.size(); t += 3) {
+            float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+            for (size_t i = t; i < t + 3; ++i) {
+                glm::vec4 c = mvp * glm::vec4(tris[i].x, tris[i].y, tris[i].z, 1.0f);
+                if (!(c.w > 1e-6f)) return {{0, 0, width_, height_}};
+                float x = (c.x / c.w * 0.5f + 0.5f) * float(width_), y = (c.y / c.w * 0.5f + 0.5f) * float(height_);
+                x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+            }
+            auto clampi = [](float v, int hi) { return int(std::clamp(v, 0.0f, float(hi))); };
+            Rect r{clampi(std::floor(x0 - m), width_), clampi(std::floor(y0 - m), height_),
+                   clampi(std::ceil(x1 + m), width_), clampi(std::ceil(y1 + m), height_)};
+            if (r.x1 > r.x0 && r.y1 > r.y0) rects.push_back(r);
+        }
+        for (bool merged = true; merged;) {  // a handful of rectangles: quadratic is fine
+            merged = false;
+            for (size_t i = 0; i < rects.size() && !merged; ++i)
+                for (size_t j = i + 1; j < rects.size() && !merged; ++j) {
+                    Rect& a = rects[i];
+                    const Rect& b = rects[j];
+                    if (a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1) {
+                        a = {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1), std::max(a.y1, b.y1)};
+                        rects.erase(rects.begin() + long(j));
+                        merged = true;
+                    }
+                }
+        }
+        return rects;
+    }
+
+    // Binds the text program (vertices and atlas uploaded) and its uniforms.
+    void bind_text(const DrawList& list, const glm::mat4& mvp) {
+        use(kText);
+        gl_.ActiveTexture(GL_TEXTURE0);
+        gl_.BindTexture(GL_TEXTURE_2D, atlas_tex_);
+        gl_.UniformMatrix4fv(uniform(kText, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
+        gl_.Uniform1i(uniform(kText, "u_atlas"), 0);
+        gl_.Uniform3fv(uniform(kText, "u_rgb"), 1, list.text_rgb);
     }
 
     void use(Pass p) {
@@ -251,8 +436,10 @@ private:
         gl_.GenFramebuffers(1, &fbo);
         gl_.GenRenderbuffers(2, rbs);
         gl_.BindFramebuffer(GL_FRAMEBUFFER, fbo);
-        const GLenum formats[2] = {GL_RGBA8, GL_DEPTH_COMPONENT24};
-        const GLenum points[2] = {GL_COLOR_ATTACHMENT0, GL_DEPTH_ATTACHMENT};
+        // Smooth antialiasing marks the flow vanes in a stencil buffer.
+        const GLenum formats[2] = {GL_RGBA8, smooth_ ? GLenum(GL_DEPTH24_STENCIL8) : GLenum(GL_DEPTH_COMPONENT24)};
+        const GLenum points[2] = {GL_COLOR_ATTACHMENT0,
+                                  smooth_ ? GLenum(GL_DEPTH_STENCIL_ATTACHMENT) : GLenum(GL_DEPTH_ATTACHMENT)};
         for (int i = 0; i < 2; ++i) {
             gl_.BindRenderbuffer(GL_RENDERBUFFER, rbs[i]);
             if (samples)
@@ -309,6 +496,8 @@ private:
     GlFunctions gl_;
     std::string description_;
     int samples_ = 0;
+    bool smooth_ = false;
+    std::vector<SoftTriVertex> soft_flow_;
     float max_point_ = 1;
     int width_ = 0, height_ = 0;
     GLuint programs_[kPasses] = {};

@@ -2,7 +2,9 @@
 
 #include "mmr/draw/build_draw_list.h"
 #include "mmr/layout/layout.h"
+#include "mmr/core/error.h"
 #include "mmr/model/build_model.h"
+#include "mmr/timeline/animation.h"
 
 namespace mmr {
 
@@ -14,6 +16,18 @@ Image render_still(const SceneSpec& scene, const StillOptions& opts) {
     stage("values computed");
     Layout layout = compute_layout(model);
     DrawList dl = build_draw_list(model, layout, scene.output.width, scene.output.height);
+    if (opts.step != 0) {
+        Animation anim(model, layout);
+        if (!anim.animated())
+            fail("--step " + std::to_string(opts.step), "the scene is not animated (anim.alg is none)",
+                 "set anim.alg in the scene, or drop --step");
+        if (opts.step < 1 || opts.step > anim.period())
+            fail("--step " + std::to_string(opts.step),
+                 "outside the animation, whose cycle has steps 1 to " + std::to_string(anim.period()),
+                 "choose a step from 1 to " + std::to_string(anim.period()));
+        anim.seek(opts.step);
+        anim.update_draw_list(dl, scene.output.width, scene.output.height);
+    }
     stage("draw list built");
     auto renderer = create_renderer(opts.backend, scene.output.width, scene.output.height, opts.render);
     if (opts.on_renderer) opts.on_renderer(renderer->description());

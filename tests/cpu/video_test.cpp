@@ -4,12 +4,6 @@
 // on errors, abort or destruction.
 #include <doctest/doctest.h>
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libswscale/swscale.h>
-}
-
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,8 +19,11 @@ extern "C" {
 #include "mmr/core/error.h"
 #include "mmr/encode/png.h"
 #include "mmr/encode/video.h"
+#include "av_decode.h"
 
 using namespace mmr;
+using mmr::test::Decoded;
+using mmr::test::decode;
 
 namespace {
 
@@ -93,85 +90,6 @@ bool near(Rgb a, Rgb b, int tol) {
 
 std::string show(Rgb c) {
     return std::to_string(c.r) + "," + std::to_string(c.g) + "," + std::to_string(c.b);
-}
-
-// What a file decodes to, through libavformat/libavcodec.
-struct Decoded {
-    std::string codec;
-    AVPixelFormat pix_fmt = AV_PIX_FMT_NONE;
-    AVColorSpace colorspace = AVCOL_SPC_UNSPECIFIED;
-    int width = 0, height = 0;
-    double r_frame_rate = 0, avg_frame_rate = 0;
-    double duration = 0;         // container duration, seconds
-    double packet_duration = 0;  // sum of packet durations, seconds
-    std::vector<Image> frames;   // RGBA
-};
-
-// Converts a decoded frame to RGBA; YUV is read as BT.709 limited range, what
-// the MP4 sink declares.
-Image to_rgba(const AVFrame* f) {
-    Image img;
-    img.width = f->width;
-    img.height = f->height;
-    img.rgba.resize(size_t(f->width) * f->height * 4);
-    SwsContext* sws = sws_getContext(f->width, f->height, AVPixelFormat(f->format), f->width, f->height,
-                                     AV_PIX_FMT_RGBA, SWS_POINT, nullptr, nullptr, nullptr);
-    REQUIRE(sws);
-    sws_setColorspaceDetails(sws, sws_getCoefficients(SWS_CS_ITU709), 0, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0,
-                             1 << 16, 1 << 16);
-    uint8_t* dst[4] = {img.rgba.data()};
-    int stride[4] = {f->width * 4};
-    sws_scale(sws, f->data, f->linesize, 0, f->height, dst, stride);
-    sws_freeContext(sws);
-    return img;
-}
-
-Decoded decode(const std::string& path) {
-    Decoded out;
-    AVFormatContext* fmt = nullptr;
-    REQUIRE(avformat_open_input(&fmt, path.c_str(), nullptr, nullptr) == 0);
-    REQUIRE(avformat_find_stream_info(fmt, nullptr) >= 0);
-    const AVCodec* codec = nullptr;
-    int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
-    REQUIRE(si >= 0);
-    AVStream* st = fmt->streams[si];
-    out.codec = avcodec_get_name(st->codecpar->codec_id);
-    out.pix_fmt = AVPixelFormat(st->codecpar->format);
-    out.colorspace = st->codecpar->color_space;
-    out.width = st->codecpar->width;
-    out.height = st->codecpar->height;
-    out.r_frame_rate = av_q2d(st->r_frame_rate);
-    out.avg_frame_rate = av_q2d(st->avg_frame_rate);
-    out.duration = fmt->duration > 0 ? double(fmt->duration) / AV_TIME_BASE : 0;
-
-    AVCodecContext* dec = avcodec_alloc_context3(codec);
-    REQUIRE(avcodec_parameters_to_context(dec, st->codecpar) >= 0);
-    REQUIRE(avcodec_open2(dec, codec, nullptr) == 0);
-    AVPacket* pkt = av_packet_alloc();
-    AVFrame* frame = av_frame_alloc();
-    int64_t durations = 0;
-    auto drain = [&] {
-        while (avcodec_receive_frame(dec, frame) == 0) {
-            out.frames.push_back(to_rgba(frame));
-            av_frame_unref(frame);
-        }
-    };
-    while (av_read_frame(fmt, pkt) >= 0) {
-        if (pkt->stream_index == si) {
-            durations += pkt->duration;
-            REQUIRE(avcodec_send_packet(dec, pkt) >= 0);
-            drain();
-        }
-        av_packet_unref(pkt);
-    }
-    avcodec_send_packet(dec, nullptr);
-    drain();
-    out.packet_duration = double(durations) * av_q2d(st->time_base);
-    av_frame_free(&frame);
-    av_packet_free(&pkt);
-    avcodec_free_context(&dec);
-    avformat_close_input(&fmt);
-    return out;
 }
 
 std::string slurp(const std::string& path) {

@@ -112,11 +112,15 @@ TEST_CASE("parse_backend accepts auto, egl, osmesa and lists them otherwise") {
     }
 }
 
-TEST_CASE("EGL and OSMesa render the scene identically, with and without MSAA") {
-    for (int msaa : {0, 4}) {
+TEST_CASE("EGL and OSMesa render the scene identically, in every antialiasing mode") {
+    for (auto [aa, msaa] : {std::pair{Antialias::Msaa, 0}, {Antialias::Msaa, 4}, {Antialias::Smooth, 4},
+                            {Antialias::None, 4}}) {
+        CAPTURE(int(aa));
         CAPTURE(msaa);
         RenderOptions opts;
+        opts.aa = aa;
         opts.msaa = msaa;
+        const bool smoothed = aa == Antialias::Smooth || (aa == Antialias::Msaa && msaa > 0);
         DrawList list = test_scene();
         auto egl = create_renderer(BackendKind::Egl, W, H, opts);
         auto osm = create_renderer(BackendKind::OSMesa, W, H, opts);
@@ -126,9 +130,9 @@ TEST_CASE("EGL and OSMesa render the scene identically, with and without MSAA") 
         MESSAGE(egl->description());
 
         Image a = egl->render(list);
-        check_scene(a, msaa > 0);
+        check_scene(a, smoothed);
         Image b = osm->render(list);
-        check_scene(b, msaa > 0);
+        check_scene(b, smoothed);
         CHECK(a.rgba == b.rgba);
         // Again, interleaved with the other context: still identical.
         Image a2 = egl->render(list);

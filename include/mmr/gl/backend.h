@@ -13,9 +13,28 @@ namespace mmr {
 enum class BackendKind { Auto, Egl, OSMesa };
 BackendKind parse_backend(const std::string& name);  // throws mmr::Error
 
+// How row guides, legends and flow guides are antialiased (element sprites
+// are alpha-tested in every mode, as in mm).
+//   Msaa:   multisampling with `msaa` samples, as a browser does (0 = None).
+//   Smooth: no multisampling; the shaders of lines (expanded to screen-
+//           aligned quads), text (from its distance field) and flow-vane
+//           edges count the covered samples of the standard 4x pattern, and
+//           the result is blended: what MSAA 4 gives, at about the cost of
+//           None. Sprites are drawn exactly as with None.
+//   None:   aliased: lines 1 px, text alpha-tested, hard triangle edges.
+enum class Antialias { Msaa, Smooth, None };
+Antialias parse_antialias(const std::string& name);  // "msaa", "smooth", "none"; throws mmr::Error
+
 struct RenderOptions {
-    int msaa = 4;  // samples for lines, text and flow guides (0 = off)
+    Antialias aa = Antialias::Smooth;
+    int msaa = 4;  // samples when aa is Msaa (0 = off, i.e. None)
 };
+
+// The command line's choice: `--aa NAME` if given (empty = not given); else
+// `--msaa N`, kept as an alias (N > 0: MSAA with N samples, 0: None; < 0 =
+// not given); else the defaults. With both, --aa wins and --msaa N is the
+// sample count of --aa msaa.
+RenderOptions render_options(const std::string& aa, int msaa);  // throws mmr::Error
 
 struct Image {
     int width = 0, height = 0;

@@ -12,6 +12,8 @@ namespace mmr {
 struct StillOptions {
     BackendKind backend = BackendKind::Auto;
     RenderOptions render;
+    // Animation step to show (1-based, <= the root's period); 0 = the static scene.
+    int step = 0;
     // Called with a stage name after each stage (for -v timings); may be empty.
     std::function<void(const char*)> on_stage;
     std::function<void(const std::string&)> on_renderer;  // renderer description

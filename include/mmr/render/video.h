@@ -1,0 +1,40 @@
+// The animated pipeline: scene -> model -> layout -> timeline -> frame state ->
+// draw list -> GL -> frames streamed to an encoder (MP4, GIF, PNG sequence).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "mmr/encode/video.h"
+#include "mmr/gl/backend.h"
+#include "mmr/scene/scene_spec.h"
+
+namespace mmr {
+
+struct VideoRenderOptions {
+    BackendKind backend = BackendKind::Auto;
+    RenderOptions render;
+    VideoOptions video;        // fps, crf, preset (width/height come from the scene)
+    double cycles = 1;         // root cycles to render (animated scenes)
+    double duration = 0;       // seconds instead of cycles (> 0)
+    std::string frames;        // "FIRST:LAST" slice of the timeline (0-based, inclusive)
+    // Called after every frame with (frames done, frames total); may be empty.
+    std::function<void(int64_t, int64_t)> on_frame;
+    // Polled before every frame; returning true aborts (the output is removed).
+    std::function<bool()> interrupted;
+};
+
+struct VideoRenderStats {
+    int64_t first = 0, last = -1;  // frames rendered
+    int period = 0;                // steps per root cycle (0: not animated)
+    double seconds = 0, anim_ms = 0, gl_ms = 0, encode_wait_ms = 0;  // per frame
+    std::string renderer, encoder;
+    bool interrupted = false;
+};
+
+// Renders and writes `output`. Throws mmr::Error on bad input; on interruption
+// the partial output is removed and stats.interrupted is set.
+VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
+                              const VideoRenderOptions& opts);
+
+}  // namespace mmr
