@@ -6,6 +6,7 @@
 
 #include "data_internal.h"
 #include "mmr/core/error.h"
+#include "mmr/core/json_depth.h"
 #include "mmr/model/data.h"
 #include "mmr/scene/scene_parser.h"
 
@@ -39,21 +40,7 @@ Header read_header(const ByteSource& src) {
              "at most 100 MB is accepted (as by the safetensors library)");
     const std::string text = src.bytes(8, n);
     // A safetensors header is two levels deep; refuse deep nesting before parsing.
-    size_t depth = 0;
-    bool in_string = false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            if (++depth > 64) fail(file, "the safetensors header nests more than 64 levels deep", kFix);
-        } else if ((c == '}' || c == ']') && depth > 0) {
-            --depth;
-        }
-    }
+    if (json_depth(text) > 64) fail(file, "the safetensors header nests more than 64 levels deep", kFix);
     Header h;
     h.json = ojson::parse(text, nullptr, /*allow_exceptions=*/false);
     if (h.json.is_discarded() || !h.json.is_object())

@@ -10,6 +10,7 @@
 
 #include "../model/js_number.h"
 #include "mmr/core/error.h"
+#include "mmr/core/json_depth.h"
 #include "mmr/scene/mm_params.h"
 
 namespace mmr {
@@ -408,27 +409,6 @@ ParamsJson apply_json_form(const ParamsJson& parsed, const std::string& where) {
     for (auto it = parsed.begin(); it != parsed.end(); ++it) p[it.key()] = it.value();
     p["compress"] = false;
     return p;
-}
-
-// Nesting depth of JSON text (brackets outside strings): deep input is refused before
-// parsing, as copying deeply nested values recurses.
-size_t json_depth(const std::string& text) {
-    size_t depth = 0, max = 0;
-    bool in_string = false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') ++i;
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '{' || c == '[') {
-            max = std::max(max, ++depth);
-        } else if ((c == '}' || c == ']') && depth > 0) {
-            --depth;
-        }
-    }
-    return max;
 }
 
 ParamsJson parse_json(const std::string& text, const std::string& where, const std::string& what) {

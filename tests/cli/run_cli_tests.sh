@@ -5,26 +5,9 @@
 set -u
 : "${MMR:?set MMR to the mmr binary}"
 : "${MMR_SOURCE_DIR:?set MMR_SOURCE_DIR}"
+source "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# expect_error NAME EXPECTED_EXIT EXPECTED_SUBSTRING -- ARGS...
-expect_error() {
-  local name=$1 code=$2 text=$3
-  shift 4
-  local out
-  out=$("$MMR" "$@" 2>&1 >/dev/null)
-  local rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "$name: exit $rc, expected $code ($out)"; return; fi
-  if [[ "$out" != *"$text"* ]]; then bad "$name: message '$out' lacks '$text'"; return; fi
-  if [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then bad "$name: message is not one line: $out"; return; fi
-  ok
-}
 
 scene() { printf '%s\n' "$2" > "$work/$1"; }
 
@@ -132,5 +115,4 @@ for s in "$MMR_SOURCE_DIR"/scenes/*.yaml; do
   "$MMR" check "$s" >/dev/null 2>"$work/err" && ok || bad "scene $s: $(cat "$work/err")"
 done
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli

@@ -4,23 +4,9 @@
 # Needs MMR (path to the binary).
 set -u
 : "${MMR:?set MMR to the mmr binary}"
+source "$(dirname "$0")/lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-expect_error() {  # NAME EXIT SUBSTRING -- ARGS...
-  local name=$1 code=$2 text=$3
-  shift 4
-  local out rc
-  out=$("$MMR" "$@" 2>&1 >/dev/null)
-  rc=$?
-  if [ "$rc" -ne "$code" ]; then bad "$name: exit $rc, expected $code ($out)"; return; fi
-  if [[ "$out" != *"$text"* ]]; then bad "$name: '$out' lacks '$text'"; return; fi
-  [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && ok || bad "$name: not one line: $out"
-}
 no_leftovers() {  # nothing but the given files in $work/out
   local extra
   extra=$(ls -A "$work/out" | grep -v -x -F -f <(printf '%s\n' "$@") || true)
@@ -91,5 +77,4 @@ rc=$?
 [ "$rc" -eq 130 ] && ok || bad "interrupted render exited $rc, expected 130"
 no_leftovers a.mp4 b.mp4 a.gif
 
-echo "cli_render: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish cli_render

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "values_test_util.h"
+#include "temp_dir.h"
 
 namespace mmr::test {
 

@@ -1,6 +1,8 @@
 // PNG writer/reader: round trip with text chunks, atomic failure, bad input.
 #include <doctest/doctest.h>
 
+#include "temp_dir.h"
+
 #include <dirent.h>
 #include <unistd.h>
 
@@ -16,28 +18,7 @@ using namespace mmr;
 
 namespace {
 
-// A fresh empty folder under /tmp, removed with its files at scope exit.
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char tmpl[] = "/tmp/mmr-png-test-XXXXXX";
-        REQUIRE(mkdtemp(tmpl) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        for (const auto& f : files()) std::remove((path + "/" + f).c_str());
-        rmdir(path.c_str());
-    }
-    std::vector<std::string> files() const {
-        std::vector<std::string> out;
-        if (DIR* d = opendir(path.c_str())) {
-            while (dirent* e = readdir(d))
-                if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") out.push_back(e->d_name);
-            closedir(d);
-        }
-        return out;
-    }
-};
+using test::TempDir;
 
 Image gradient(int w, int h, bool opaque) {
     Image img;

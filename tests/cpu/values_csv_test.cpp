@@ -5,7 +5,7 @@
 
 #include "mmr/core/error.h"
 #include "mmr/model/values.h"
-#include "values_test_util.h"
+#include "temp_dir.h"
 
 using namespace mmr;
 

@@ -4,6 +4,8 @@
 // on errors, abort or destruction.
 #include <doctest/doctest.h>
 
+#include "temp_dir.h"
+
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,30 +29,7 @@ using mmr::test::decode;
 
 namespace {
 
-// A fresh empty folder under /tmp, removed with its files at scope exit.
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char tmpl[] = "/tmp/mmr-video-test-XXXXXX";
-        REQUIRE(mkdtemp(tmpl) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        for (const auto& f : files()) std::remove((path + "/" + f).c_str());
-        rmdir(path.c_str());
-    }
-    // Every entry, hidden ones included (temporary files are hidden).
-    std::vector<std::string> files() const {
-        std::vector<std::string> out;
-        if (DIR* d = opendir(path.c_str())) {
-            while (dirent* e = readdir(d))
-                if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") out.push_back(e->d_name);
-            closedir(d);
-        }
-        std::sort(out.begin(), out.end());
-        return out;
-    }
-};
+using test::TempDir;
 
 struct Rgb {
     int r, g, b;

@@ -1,0 +1,27 @@
+# Shared by the command-line test scripts: counters, checks, the summary line.
+# Needs MMR (path to the mmr binary). Source it after `set -u`.
+: "${MMR:?set MMR to the mmr binary}"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_error NAME EXIT SUBSTRING -- ARGS...: mmr ARGS exits EXIT with exactly one
+# line on stderr containing SUBSTRING.
+expect_error() {
+  local name=$1 code=$2 text=$3
+  shift 4
+  local out rc
+  out=$("$MMR" "$@" 2>&1 >/dev/null)
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then bad "$name: exit $rc, expected $code ($out)"; return; fi
+  if [[ "$out" != *"$text"* ]]; then bad "$name: message '$out' lacks '$text'"; return; fi
+  if [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then bad "$name: message is not one line: $out"; return; fi
+  ok
+}
+
+# finish LABEL: the closing line CI reads, and the exit status.
+finish() {
+  echo "$1: $pass passed, $fail failed"
+  [ "$fail" -eq 0 ]
+}
