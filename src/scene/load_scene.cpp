@@ -1,6 +1,8 @@
 // Scene files, mm links and params JSON files -> SceneSpec.
 #include "mmr/scene/load_scene.h"
 
+#include "mmr/encode/png.h"
+
 #include <sys/stat.h>
 
 #include <fstream>
@@ -68,6 +70,17 @@ SceneSpec load_scene(const std::string& arg, const LoadOptions& opts) {
     if (ends_with(arg, ".json")) {
         const ParamsJson params = params_from_json_text(read_text(arg), arg);
         return from_params(params, arg, folder_of(arg), opts);
+    }
+    if (ends_with(arg, ".png")) {
+        // A PNG written by mmr carries its scene (iTXt "mmr:scene"): re-render from it.
+        for (const auto& [key, text] : read_png_texts(arg))
+            if (key == "mmr:scene") {
+                SceneSpec s = parse_scene(text, arg);
+                s.data_dirs = opts.data_dirs;
+                return s;
+            }
+        fail(arg, "this PNG carries no mmr scene (no 'mmr:scene' text chunk)",
+             "give the scene file, or a PNG written by 'mmr still'");
     }
     SceneSpec s = load_scene_file(arg);
     s.data_dirs = opts.data_dirs;

@@ -23,6 +23,10 @@ else
   bad "good render failed: $(cat "$work/err")"
 fi
 ls "$work" | grep -q '\.tmp' && bad "temporary file left behind" || ok
+# The picture re-renders from itself: the PNG carries its scene.
+"$MMR" still "$work/good.png" -o "$work/again-from-png.png" --size 320x200 2>/dev/null &&
+  cmp -s "$work/good.png" "$work/again-from-png.png" && ok || bad "re-render from the PNG's scene differs"
+printf 'not a png' > "$work/plain.png"
 
 # --- every bad input: one line, non-zero exit, no output file ----------------
 scene malformed.yaml 'expr: [A @ B'
@@ -83,6 +87,7 @@ scene jsbad.yaml 'expr: A @ B
 matrices:
   A: {expr: "i +* 2"}'
 expect_error "JS syntax" 1 "jsbad.yaml:3:3: init expression 'i +* 2' does not compile" -- still "$work/jsbad.yaml" -o "$work/o15.png"
+expect_error "PNG that is not a PNG" 1 "plain.png: not a PNG file" -- still "$work/plain.png" -o "$work/o22.png"
 expect_error "missing scene" 1 "cannot open the scene file" -- still "$work/nope.yaml" -o "$work/o16.png"
 expect_error "bad size" 1 "expected WIDTHxHEIGHT" -- still "$work/good.yaml" -o "$work/o17.png" --size 12by5
 expect_error "bad extension" 1 "cannot write '.jpg' files" -- still "$work/good.yaml" -o "$work/o18.jpg"
@@ -91,7 +96,7 @@ expect_error "bad backend" 1 '--backend: unknown backend "vulkan"; choose auto, 
 __EGL_VENDOR_LIBRARY_FILENAMES=/nonexistent MMR_OSMESA_LIBRARY=/nonexistent/libOSMesa.so \
   expect_error "no GL at all" 1 "no usable OpenGL: EGL surfaceless failed" -- still "$work/good.yaml" -o "$work/o21.png"
 expect_error "usage" 2 "see 'mmr --help'" -- still
-for i in $(seq 1 21); do
+for i in $(seq 1 22); do
   [ -e "$work/o$i.png" ] || [ -e "$work/o$i.jpg" ] && bad "output o$i left behind after an error"
 done
 ok

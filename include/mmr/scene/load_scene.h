@@ -1,6 +1,6 @@
 // One entry point for every command that takes a scene: a YAML scene file, an mm
 // link (https://bhosmer.github.io/mm/...?params=... or the compressed form), or a
-// bare mm params JSON file (*.json).
+// bare mm params JSON file (*.json), or a PNG written by mmr (its embedded scene).
 #pragma once
 #include <string>
 #include <vector>
