@@ -22,23 +22,8 @@ LeafSpec leaf(const std::string& file) {
     return s;
 }
 
-Matrix load(const TempDir& dir, const LeafSpec& s) {
-    const auto shape = data_matrix_shape(s, "csv", DataPaths{dir.path, {}});
-    REQUIRE(shape);
-    Rng rng(1);
-    return init_matrix(s, "csv", shape->first, shape->second, rng, DataPaths{dir.path, {}});
-}
-
 std::string error_of(const TempDir& dir, const LeafSpec& s, int h = 2, int w = 3) {
-    try {
-        Rng rng(1);
-        init_matrix(s, "csv", h, w, rng, DataPaths{dir.path, {}});
-    } catch (const Error& e) {
-        const std::string m = e.what();
-        CHECK(m.find('\n') == std::string::npos);
-        return m;
-    }
-    return "";
+    return leaf_error(dir, s, h, w);
 }
 
 const std::vector<double> k6 = {1, -2, 3.5, -4.25, 0, 100};  // 2x3, C order
@@ -73,7 +58,7 @@ TEST_CASE("npy: every supported dtype loads to the exact values") {
                 CAPTURE(fortran);
                 const std::string name = "a_" + c.code + (big ? "_be" : "") + (fortran ? "_f" : "") + ".npy";
                 dir.write(name, npy_bytes(c.values, {2, 3}, c.code, big, fortran));
-                const Matrix m = load(dir, leaf(name));
+                const Matrix m = load_leaf(dir, leaf(name));
                 CHECK(m.h == 2);
                 CHECK(m.w == 3);
                 CHECK(m.v == as_floats(c.values));
@@ -86,12 +71,12 @@ TEST_CASE("npy: shapes and slices") {
     TempDir dir;
     SUBCASE("1-D is one row; 0-D is 1x1") {
         dir.write("v.npy", npy_bytes({1, 2, 3, 4}, {4}, "f4"));
-        const Matrix m = load(dir, leaf("v.npy"));
+        const Matrix m = load_leaf(dir, leaf("v.npy"));
         CHECK(m.h == 1);
         CHECK(m.w == 4);
         CHECK(m.v == as_floats({1, 2, 3, 4}));
         dir.write("s.npy", npy_bytes({7}, {}, "f8"));
-        const Matrix s = load(dir, leaf("s.npy"));
+        const Matrix s = load_leaf(dir, leaf("s.npy"));
         CHECK(s.h == 1);
         CHECK(s.w == 1);
         CHECK(s.v[0] == 7);
@@ -100,7 +85,7 @@ TEST_CASE("npy: shapes and slices") {
         dir.write("a.npy", npy_bytes(k6, {2, 3}, "f4"));
         LeafSpec s = leaf("a.npy");
         s.transpose = true;
-        const Matrix m = load(dir, s);
+        const Matrix m = load_leaf(dir, s);
         CHECK(m.h == 3);
         CHECK(m.w == 2);
         CHECK(m.v == as_floats({1, -4.25, -2, 0, 3.5, 100}));
@@ -113,23 +98,23 @@ TEST_CASE("npy: shapes and slices") {
             dir.write("t.npy", npy_bytes(v, {2, 3, 4, 5}, "f4", false, fortran));
             LeafSpec s = leaf("t.npy");
             s.index = {1, 2};
-            Matrix m = load(dir, s);
+            Matrix m = load_leaf(dir, s);
             REQUIRE(m.h == 4);
             REQUIRE(m.w == 5);
             for (int i = 0; i < 4; ++i)
                 for (int j = 0; j < 5; ++j) CHECK(m.at(i, j) == static_cast<float>(((1 * 3 + 2) * 4 + i) * 5 + j));
             s.index = {-1, 0};  // negative: from the end
-            m = load(dir, s);
+            m = load_leaf(dir, s);
             CHECK(m.at(0, 0) == static_cast<float>(((1 * 3 + 0) * 4 + 0) * 5));
             s.transpose = true;
-            m = load(dir, s);
+            m = load_leaf(dir, s);
             CHECK(m.h == 5);
             CHECK(m.at(4, 3) == static_cast<float>(((1 * 3 + 0) * 4 + 3) * 5 + 4));
         }
     }
     SUBCASE("format version 2.0") {
         dir.write("v2.npy", npy_bytes(k6, {2, 3}, "f8", false, false, 2));
-        CHECK(load(dir, leaf("v2.npy")).v == as_floats(k6));
+        CHECK(load_leaf(dir, leaf("v2.npy")).v == as_floats(k6));
     }
 }
 

@@ -23,24 +23,7 @@ LeafSpec leaf(const std::string& file, const std::string& array) {
     return s;
 }
 
-Matrix load(const TempDir& dir, const LeafSpec& s) {
-    const auto shape = data_matrix_shape(s, "csv", DataPaths{dir.path, {}});
-    REQUIRE(shape);
-    Rng rng(1);
-    return init_matrix(s, "csv", shape->first, shape->second, rng, DataPaths{dir.path, {}});
-}
-
-std::string error_of(const TempDir& dir, const LeafSpec& s) {
-    try {
-        Rng rng(1);
-        init_matrix(s, "csv", 2, 3, rng, DataPaths{dir.path, {}});
-    } catch (const Error& e) {
-        const std::string m = e.what();
-        CHECK(m.find('\n') == std::string::npos);
-        return m;
-    }
-    return "";
-}
+std::string error_of(const TempDir& dir, const LeafSpec& s) { return leaf_error(dir, s, 2, 3); }
 
 const std::vector<double> q = {1, 2, 3, 4, 5, 6};
 const std::vector<double> k = {-1, -2, -3, -4, -5, -6, -7, -8};
@@ -57,15 +40,15 @@ std::string archive() {
 TEST_CASE("npz: named arrays load, stored or deflated") {
     TempDir dir;
     dir.write("w.npz", archive());
-    CHECK(load(dir, leaf("w.npz", "q")).v == as_floats(q));
-    const Matrix km = load(dir, leaf("w.npz", "k"));  // deflated, Fortran order
+    CHECK(load_leaf(dir, leaf("w.npz", "q")).v == as_floats(q));
+    const Matrix km = load_leaf(dir, leaf("w.npz", "k"));  // deflated, Fortran order
     CHECK(km.h == 2);
     CHECK(km.w == 4);
     CHECK(km.v == as_floats(k));
-    const Matrix vm = load(dir, leaf("w.npz", "v.npy"));  // the member name works too
+    const Matrix vm = load_leaf(dir, leaf("w.npz", "v.npy"));  // the member name works too
     CHECK(vm.h == 3);
     CHECK(vm.v == as_floats(q));
-    const Matrix om = load(dir, leaf("w.npz", "o"));  // zip64 local header, stored
+    const Matrix om = load_leaf(dir, leaf("w.npz", "o"));  // zip64 local header, stored
     CHECK(om.h == 4);
     CHECK(om.v == as_floats({255, 254, 253, 252, 251, 250, 249, 248}));
     FileSource f(dir.path + "/w.npz");

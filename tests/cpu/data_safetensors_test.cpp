@@ -26,24 +26,7 @@ LeafSpec leaf(const std::string& file, const std::string& tensor) {
     return s;
 }
 
-Matrix load(const TempDir& dir, const LeafSpec& s) {
-    const auto shape = data_matrix_shape(s, "csv", DataPaths{dir.path, {}});
-    REQUIRE(shape);
-    Rng rng(1);
-    return init_matrix(s, "csv", shape->first, shape->second, rng, DataPaths{dir.path, {}});
-}
-
-std::string error_of(const TempDir& dir, const LeafSpec& s) {
-    try {
-        Rng rng(1);
-        init_matrix(s, "csv", 2, 2, rng, DataPaths{dir.path, {}});
-    } catch (const Error& e) {
-        const std::string m = e.what();
-        CHECK(m.find('\n') == std::string::npos);
-        return m;
-    }
-    return "";
-}
+std::string error_of(const TempDir& dir, const LeafSpec& s) { return leaf_error(dir, s, 2, 2); }
 
 }  // namespace
 
@@ -67,7 +50,7 @@ TEST_CASE("safetensors: every dtype loads to the exact values") {
     dir.write("m.safetensors", safetensors_bytes(ts, "{\"format\":\"pt\"}"));
     for (const StTensor& t : ts) {
         CAPTURE(t.name);
-        const Matrix m = load(dir, leaf("m.safetensors", t.name));
+        const Matrix m = load_leaf(dir, leaf("m.safetensors", t.name));
         CHECK(m.h == 2);
         CHECK(m.w == 2);
         CHECK(m.v == as_floats(t.values));
@@ -84,15 +67,15 @@ TEST_CASE("safetensors: N-D slices, transpose, and shapes from the data in a sce
     dir.write("h.safetensors", safetensors_bytes({{"qkv", "F32", {3, 4, 2}, v}, {"bias", "F32", {4}, {1, 2, 3, 4}}}));
     LeafSpec s = leaf("h.safetensors", "qkv");
     s.index = {2};
-    Matrix m = load(dir, s);
+    Matrix m = load_leaf(dir, s);
     CHECK(m.h == 4);
     CHECK(m.w == 2);
     CHECK(m.at(3, 1) == static_cast<float>((2 * 8 + 3 * 2 + 1) * 0.5));
     s.transpose = true;
-    m = load(dir, s);
+    m = load_leaf(dir, s);
     CHECK(m.h == 2);
     CHECK(m.at(1, 3) == static_cast<float>((2 * 8 + 3 * 2 + 1) * 0.5));
-    const Matrix b = load(dir, leaf("h.safetensors", "bias"));
+    const Matrix b = load_leaf(dir, leaf("h.safetensors", "bias"));
     CHECK(b.h == 1);
     CHECK(b.w == 4);
     Model model = build_model(parse_scene(

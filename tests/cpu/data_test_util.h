@@ -3,12 +3,17 @@
 #pragma once
 #include <zlib.h>
 
+#include <doctest/doctest.h>
+
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "mmr/core/error.h"
+#include "mmr/model/data.h"
+#include "mmr/model/values.h"
 #include "temp_dir.h"
 
 namespace mmr::test {
@@ -236,6 +241,27 @@ inline std::vector<float> as_floats(const std::vector<double>& v) {
     std::vector<float> f;
     for (double x : v) f.push_back(static_cast<float>(x));
     return f;
+}
+
+// Loads a data-file leaf through init_matrix, with the shape the data gives.
+inline Matrix load_leaf(const TempDir& dir, const LeafSpec& s) {
+    const auto shape = data_matrix_shape(s, "csv", DataPaths{dir.path, {}});
+    REQUIRE(shape);
+    Rng rng(1);
+    return init_matrix(s, "csv", shape->first, shape->second, rng, DataPaths{dir.path, {}});
+}
+
+// The one-line error of loading `s` into an h x w matrix ("" if it loads).
+inline std::string leaf_error(const TempDir& dir, const LeafSpec& s, int h, int w) {
+    try {
+        Rng rng(1);
+        init_matrix(s, "csv", h, w, rng, DataPaths{dir.path, {}});
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        CHECK(m.find('\n') == std::string::npos);
+        return m;
+    }
+    return "";
 }
 
 }  // namespace mmr::test
