@@ -42,6 +42,14 @@ mkdir -p "$work/out/seq"
   "$MMR" diff "$work/out/step4.png" "$work/out/seq/f003.png" >/dev/null && ok || bad "sequence frame 3 differs from still --step 4"
 rm -rf "$work/out/seq" "$work/out/step4.png"
 
+# Spin alone animates a static scene: one full turn, the camera moves between frames.
+printf 'expr: A @ B\nmatrices:\n  A: {shape: [6, 4]}\n  B: {shape: [4, 6]}\nanim: {spin: 10}\n' > "$work/spin.yaml"
+mkdir -p "$work/out/spin"
+"$MMR" render "$work/spin.yaml" -o "$work/out/spin/s{frame:02}.png" --size 160x90 --fps 2 -q &&
+  [ "$(ls "$work/out/spin" | wc -l)" -eq 26 ] && ok || bad "spin: expected 26 frames (2*pi*20/10 s at 2 fps), got $(ls "$work/out/spin" | wc -l)"
+"$MMR" diff "$work/out/spin/s00.png" "$work/out/spin/s05.png" >/dev/null; [ $? -eq 1 ] && ok || bad "spin: the view did not change"
+rm -rf "$work/out/spin"
+
 # Bad input: one line, non-zero, nothing written.
 expect_error "frames outside" 1 "--frames 0:99: outside the timeline, which has frames 0:5" -- render "$work/anim.yaml" -o "$work/out/x.mp4" --fps 10 --frames 0:99
 expect_error "frames malformed" 1 "expected FIRST:LAST" -- render "$work/anim.yaml" -o "$work/out/x.mp4" --frames 3
