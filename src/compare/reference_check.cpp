@@ -1,5 +1,7 @@
 #include "mmr/compare/reference_check.h"
 
+#include "mmr/core/quote.h"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -49,27 +51,7 @@ std::string json_number(double v) {
     return buf;
 }
 
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += char(c);
-                }
-        }
-    }
-    return out + "\"";
-}
+std::string json_string(const std::string& s) { return quote_string(s); }
 
 const char* metric_name(Metric m) {
     switch (m) {

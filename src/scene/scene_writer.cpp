@@ -1,6 +1,8 @@
 // SceneSpec -> YAML in the style of scenes/*.yaml.
 #include "mmr/scene/scene_writer.h"
 
+#include "mmr/core/quote.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -31,27 +33,8 @@ std::string yaml_scalar(const std::string& s) {
     return quoted(s);
 }
 
-static std::string quoted(const std::string& s) {
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '\r': out += "\\r"; break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\x%02X", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out + "\"";
-}
+// JSON-style escapes are valid in YAML double-quoted scalars.
+static std::string quoted(const std::string& s) { return quote_string(s); }
 
 namespace {
 

@@ -17,6 +17,7 @@ expect_error() {
   if [ "$rc" -ne "$code" ]; then bad "$name: exit $rc, expected $code ($out)"; return; fi
   if [[ "$out" != *"$text"* ]]; then bad "$name: message '$out' lacks '$text'"; return; fi
   if [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then bad "$name: message is not one line: $out"; return; fi
+  if [[ "$out" == *"internal error"* ]]; then bad "$name: internal error: $out"; return; fi
   ok
 }
 

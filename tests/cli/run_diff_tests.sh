@@ -9,15 +9,12 @@ set -u
 : "${PNG_TOOL:?set PNG_TOOL to the mmr_png_tool binary}"
 : "${MMR_SOURCE_DIR:?set MMR_SOURCE_DIR}"
 section=${1:?give a section: repro, diff, still, test or report}
+source "$(dirname "$0")/lib.sh"  # before the cd below: $0 may be relative
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-pass=0
-fail=0
 SIZE=640x360
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 check() {  # check NAME COMMAND...: passes if the command succeeds
   local name=$1
   shift
@@ -37,7 +34,8 @@ run() {
   return 0
 }
 
-# expect_error NAME EXPECTED_EXIT EXPECTED_SUBSTRING -- ARGS...: one line on stderr.
+# expect_error NAME EXPECTED_EXIT EXPECTED_SUBSTRING -- ARGS...: one line on stderr; unlike
+# lib.sh's, it keeps stdout in $out for the JSON checks that follow.
 expect_error() {
   local name=$1 code=$2 text=$3
   shift 4
@@ -430,5 +428,4 @@ report)
   ;;
 esac
 
-echo "$section: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "$section"

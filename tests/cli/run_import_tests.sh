@@ -10,13 +10,10 @@ set -u
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/empty"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+source "$(dirname "$0")/lib.sh"
 
-# expect_error NAME EXPECTED_SUBSTRING OUTPUT_THAT_MUST_NOT_EXIST -- ARGS...
-expect_error() {
+# expect_import_error NAME EXPECTED_SUBSTRING OUTPUT_THAT_MUST_NOT_EXIST -- ARGS...
+expect_import_error() {
   local name=$1 text=$2 out_file=$3
   shift 4
   local out rc
@@ -67,7 +64,7 @@ done
 mkdir "$work/weights"
 printf 'expr: A @ B\nmatrices:\n  A: {shape: [2, 3], url: "https://example.org/w/a_2_3.csv"}\n' > "$work/u.yaml"
 # a url whose file is not there (and no fallback) is an error naming the file and the folders
-expect_error "url file missing" "data file 'a_2_3.csv' (from its url) not found in $work/empty" "" -- \
+expect_import_error "url file missing" "data file 'a_2_3.csv' (from its url) not found in $work/empty" "" -- \
   export "$work/u.yaml" --data-dir "$work/empty"
 printf 'expr: A @ B\nmatrices:\n  A: {shape: [2, 3], url: "https://example.org/w/a_2_3.csv", fallback: gaussian}\n' > "$work/u.yaml"
 ulink=$("$MMR" export "$work/u.yaml")
@@ -79,26 +76,26 @@ printf '1,2,3\n4,5,6\n' > "$work/weights/a_2_3.csv"
   bad "import without the file has no stand-in comment"
 "$MMR" still --data-dir "$work/weights" "$ulink" -o "$work/u.png" --size 160x90 && ok || bad "still --data-dir D LINK failed"
 printf '1,x\n' > "$work/weights/a_2_3.csv"
-expect_error "url data is read" "a_2_3.csv:1:2: 'x' is not a number" "$work/u2.png" -- \
+expect_import_error "url data is read" "a_2_3.csv:1:2: 'x' is not a number" "$work/u2.png" -- \
   still "$ulink" -o "$work/u2.png" --size 160x90 --data-dir "$work/weights"
 
 # --- bad links -------------------------------------------------------------------
 json18="$MMR_FIXTURES/18-attn-head.json"
 clink=$("$MMR" export --compressed "$json18")
 jlink=$("$MMR" export "$json18")
-expect_error "not an mm link" "not an mm link" "$work/b1.yaml" -- import "https://example.com/search?q=matrix" -o "$work/b1.yaml"
-expect_error "not an mm link (still)" "not an mm link" "$work/b1.png" -- still "https://example.com/page" -o "$work/b1.png"
-expect_error "truncated compressed link" "is incomplete: it refers to name number" "$work/b2.yaml" -- \
+expect_import_error "not an mm link" "not an mm link" "$work/b1.yaml" -- import "https://example.com/search?q=matrix" -o "$work/b1.yaml"
+expect_import_error "not an mm link (still)" "not an mm link" "$work/b1.png" -- still "https://example.com/page" -o "$work/b1.png"
+expect_import_error "truncated compressed link" "is incomplete: it refers to name number" "$work/b2.yaml" -- \
   import "${clink:0:$((${#clink} * 2 / 3))}" -o "$work/b2.yaml"
-expect_error "truncated JSON link" "not valid JSON" "$work/b3.yaml" -- import "${jlink:0:$((${#jlink} / 2))}" -o "$work/b3.yaml"
-expect_error "key table does not match" "name table does not match" "$work/b4.yaml" -- import "$clink&extra=999" -o "$work/b4.yaml"
+expect_import_error "truncated JSON link" "not valid JSON" "$work/b3.yaml" -- import "${jlink:0:$((${#jlink} / 2))}" -o "$work/b3.yaml"
+expect_import_error "key table does not match" "name table does not match" "$work/b4.yaml" -- import "$clink&extra=999" -o "$work/b4.yaml"
 printf '[1, 2, 3]' > "$work/notparams.json"
-expect_error "JSON not params" "not an mm params object" "$work/b5.yaml" -- import "$work/notparams.json" -o "$work/b5.yaml"
+expect_import_error "JSON not params" "not an mm params object" "$work/b5.yaml" -- import "$work/notparams.json" -o "$work/b5.yaml"
 printf '{"left": {"name": "A"' > "$work/cut.json"
-expect_error "JSON cut" "cut.json: the file is not valid JSON" "$work/b6.yaml" -- import "$work/cut.json" -o "$work/b6.yaml"
-expect_error "import of a YAML" "neither an mm link nor a params JSON file" "$work/b7.yaml" -- \
+expect_import_error "JSON cut" "cut.json: the file is not valid JSON" "$work/b6.yaml" -- import "$work/cut.json" -o "$work/b6.yaml"
+expect_import_error "import of a YAML" "neither an mm link nor a params JSON file" "$work/b7.yaml" -- \
   import "$MMR_SOURCE_DIR/scenes/pitch.yaml" -o "$work/b7.yaml"
-expect_error "import -o .png" "cannot write '.png' files" "$work/b8.png" -- import "$json18" -o "$work/b8.png"
+expect_import_error "import -o .png" "cannot write '.png' files" "$work/b8.png" -- import "$json18" -o "$work/b8.png"
 
 # --- bad data files -----------------------------------------------------------
 # npy_file NAME DESCR SHAPE DATA_BYTES: a version 1.0 .npy with zero-filled data
@@ -117,17 +114,17 @@ data_scene() { printf 'expr: A @ B\nmatrices:\n  A: {%s}\n' "$2" > "$work/$1"; }
 data_scene d1.yaml 'file: good.npy'
 "$MMR" still "$work/d1.yaml" -o "$work/d1.png" --size 160x90 && ok || bad "a good .npy does not render"
 data_scene d2.yaml 'file: missing.npy'
-expect_error "missing npy" "missing.npy: the data file does not exist" "$work/d2.png" -- still "$work/d2.yaml" -o "$work/d2.png"
+expect_import_error "missing npy" "missing.npy: the data file does not exist" "$work/d2.png" -- still "$work/d2.yaml" -o "$work/d2.png"
 data_scene d3.yaml 'file: short.npy'
-expect_error "truncated npy" "short.npy: truncated: the header describes 2x3 float32 values (24 bytes) but only 20" "$work/d3.png" -- \
+expect_import_error "truncated npy" "short.npy: truncated: the header describes 2x3 float32 values (24 bytes) but only 20" "$work/d3.png" -- \
   still "$work/d3.yaml" -o "$work/d3.png"
 data_scene d4.yaml 'file: lies.npy'
-expect_error "header lies" "lies.npy: truncated: the header describes 200x300 float32 values" "$work/d4.png" -- \
+expect_import_error "header lies" "lies.npy: truncated: the header describes 200x300 float32 values" "$work/d4.png" -- \
   still "$work/d4.yaml" -o "$work/d4.png"
 data_scene d5.yaml 'file: complex.npy'
-expect_error "unsupported dtype" "dtype '<c8' (complex) is not supported" "$work/d5.png" -- still "$work/d5.yaml" -o "$work/d5.png"
+expect_import_error "unsupported dtype" "dtype '<c8' (complex) is not supported" "$work/d5.png" -- still "$work/d5.yaml" -o "$work/d5.png"
 data_scene d6.yaml 'file: good.npy, shape: [3, 2]'
-expect_error "shape does not fit" "matrix 'A' is 3x2 but its data (good.npy) is 2x3" "$work/d6.png" -- still "$work/d6.yaml" -o "$work/d6.png"
+expect_import_error "shape does not fit" "matrix 'A' is 3x2 but its data (good.npy) is 2x3" "$work/d6.png" -- still "$work/d6.yaml" -o "$work/d6.png"
 # safetensors with tensors wq and wk
 st_header='{"wq":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},"wk":{"dtype":"F32","shape":[3,2],"data_offsets":[24,48]}}'
 while [ $(( ${#st_header} % 8 )) -ne 0 ]; do st_header="$st_header "; done
@@ -135,11 +132,10 @@ while [ $(( ${#st_header} % 8 )) -ne 0 ]; do st_header="$st_header "; done
 data_scene d7.yaml 'file: h.safetensors, tensor: wq'
 "$MMR" still "$work/d7.yaml" -o "$work/d7.png" --size 160x90 && ok || bad "a good safetensors file does not render"
 data_scene d8.yaml 'file: h.safetensors, tensor: wv'
-expect_error "tensor not in file" "h.safetensors: no tensor 'wv' in this file; did you mean 'wq'? tensors in it: wq, wk" "$work/d8.png" -- \
+expect_import_error "tensor not in file" "h.safetensors: no tensor 'wv' in this file; did you mean 'wq'? tensors in it: wq, wk" "$work/d8.png" -- \
   still "$work/d8.yaml" -o "$work/d8.png"
 head -c 60 "$work/h.safetensors" > "$work/cut.safetensors"
 data_scene d9.yaml 'file: cut.safetensors, tensor: wk'
-expect_error "truncated safetensors" "cut.safetensors: truncated" "$work/d9.png" -- still "$work/d9.yaml" -o "$work/d9.png"
+expect_import_error "truncated safetensors" "cut.safetensors: truncated" "$work/d9.png" -- still "$work/d9.yaml" -o "$work/d9.png"
 
-echo "cli import: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "cli import"
