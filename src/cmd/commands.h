@@ -29,6 +29,19 @@ void add_scene_options(CLI::App* sub, SceneArgs& args);
 // Loads a scene file or mm link and applies --seed and --size.
 SceneSpec load_scene_args(const std::string& scene, const SceneArgs& args);
 
+// What a subcommand's --help ends with, and the usage line its command-line
+// errors print: `usage` is e.g. "SCENE -o OUT.png [options]", `examples` whole
+// command lines, `exit_codes` e.g. "0 written, 1 bad input, 2 usage error".
+void describe(CLI::App* sub, const std::string& usage, const std::vector<std::string>& examples,
+              const std::string& exit_codes);
+// "usage: mmr still SCENE -o OUT.png [options]; see 'mmr still --help'"
+std::string usage_line(const CLI::App* sub);
+// The one-line message (without the "mmr CMD: error: " prefix) for a CLI11 parse
+// error in subcommand `sub`; `args` are the command-line arguments after the
+// subcommand's name (to find the first unknown option in the order given).
+std::string parse_error_message(const CLI::App& app, const CLI::App* sub, const CLI::ParseError& e,
+                                const std::vector<std::string>& args);
+
 // Parses "1920x1080"; throws mmr::Error naming the option.
 void parse_size(const std::string& text, int& width, int& height);
 // Fails early if the output's folder does not exist or is not writable.

@@ -53,6 +53,11 @@ void add_diff(CLI::App& app) {
                     "blue = changed under the colour threshold, over a faded copy of A");
     add_tolerance_options(sub, opts->tolerance);
     sub->add_flag("--json", opts->json, "Print one JSON object instead of a line of text");
+    describe(sub, "A.png B.png [--diff D.png] [options]",
+             {"mmr diff refs/pitch.png out/pitch.png --diff out/pitch.diff.png",
+              "mmr diff refs/pitch.png out/pitch.png --metric psnr --threshold 40 --json"},
+             "0 same (within the tolerance), 1 different (sizes too), 2 bad input (missing, damaged or "
+             "non-PNG file, bad tolerance) or usage error, 3 internal error");
     sub->callback([opts] { run_diff(*opts); });
 }
 

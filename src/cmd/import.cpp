@@ -1,5 +1,6 @@
 // mmr import: an mm link (or params JSON file) -> a readable YAML scene.
 // mmr export: a scene (or link) -> an mm link.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -32,6 +33,9 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }
 
 std::string read_text(const std::string& path) {
+    struct stat st;
+    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        fail(path, "is a folder, not a params JSON file", "give a .json params file or an mm link");
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(path, "cannot open the file", "check the path");
     std::ostringstream ss;
@@ -121,6 +125,10 @@ void add_import(CLI::App& app) {
         ->allow_extra_args(false);  // one value each time
     sub->add_option("--comment", opts->comments, "Comment line for the top of the scene (repeatable)")
         ->allow_extra_args(false);  // one value each time
+    describe(sub, "LINK|PARAMS.json [-o SCENE.yaml] [options]",
+             {"mmr import 'https://bhosmer.github.io/mm/index.html?params=%7B...' -o head.yaml",
+              "mmr import params.json --data-dir weights > scene.yaml"},
+             "0 written, 1 bad input (link, params file or output path), 2 usage error, 3 internal error");
     sub->callback([opts] { run_import(*opts); });
 }
 
@@ -131,6 +139,9 @@ void add_export(CLI::App& app) {
     sub->add_option("--data-dir", opts->data_dirs, "Folder where url data files are looked up (repeatable)")
         ->allow_extra_args(false);  // one value each time
     sub->add_flag("--compressed", opts->compressed, "Print mm's compressed (numbered-key) form instead");
+    describe(sub, "SCENE [--compressed] [options]",
+             {"mmr export scenes/pitch.yaml", "mmr export scenes/pitch.yaml --compressed"},
+             "0 printed, 1 bad input, 2 usage error, 3 internal error");
     sub->callback([opts] { run_export(*opts); });
 }
 

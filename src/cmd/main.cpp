@@ -1,11 +1,71 @@
 // mmr: matrix-multiplication visualisations from YAML scenes, headless.
 #include <malloc.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
 #include "commands.h"
 #include "mmr/core/error.h"
+#include "mmr/scene/scene_parser.h"  // closest_match
+
+namespace {
+
+// Command-line mistakes (exit 2): one line "mmr: error: ..." when no command was
+// recognised, else "mmr CMD: error: ..." and that command's usage line.
+int usage_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+        commands.push_back(sub->get_name());
+    std::string list;
+    for (const auto& c : commands) list += (list.empty() ? "" : ", ") + c;
+
+    const std::vector<CLI::App*> parsed = app.get_subcommands();
+    if (parsed.empty()) {
+        const std::string first = argc > 1 ? argv[1] : "";
+        std::string msg;
+        if (first.empty()) {
+            msg = "a command is needed: one of " + list + "; see 'mmr --help'";
+        } else if (first[0] == '-') {
+            msg = "unknown option '" + first.substr(0, first.find('=')) + "'; give a command first: " + list +
+                  "; see 'mmr --help'";
+        } else {
+            const std::string guess = mmr::closest_match(first, commands);
+            msg = "unknown command '" + first + "'; " +
+                  (guess.empty() ? "commands: " + list + "; see 'mmr --help'"
+                                 : "did you mean '" + guess + "'? commands: " + list);
+        }
+        std::cerr << "mmr: error: " << msg << "\n";
+        return 2;
+    }
+    const CLI::App* sub = parsed.front();
+    std::vector<std::string> args;  // what follows the command's name
+    bool seen = false;
+    const std::vector<std::string> rest = app.remaining(true);
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (seen) {
+            args.push_back(arg);
+        } else if (arg == sub->get_name()) {
+            seen = true;
+        } else if (arg.size() > 1 && arg[0] == '-' &&
+                   std::find(rest.begin(), rest.end(), arg) != rest.end()) {  // `mmr --size 64x64 still`
+            const std::string name = arg.substr(0, arg.find('='));
+            std::cerr << "mmr: error: "
+                      << (sub->get_option_no_throw(name)
+                              ? "'" + name + "' is an option of 'mmr " + sub->get_name() + "'; put it after the command"
+                              : "unknown option '" + name + "'; see 'mmr --help'")
+                      << "\n";
+            return 2;
+        }
+    }
+    std::cerr << "mmr " << sub->get_name() << ": error: " << mmr::cmd::parse_error_message(app, sub, e, args)
+              << "\n"
+              << mmr::cmd::usage_line(sub) << "\n";
+    return 2;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     // glibc heap trimming halves llvmpipe throughput (notes/headless-gl.md).
@@ -15,9 +75,13 @@ int main(int argc, char** argv) {
     CLI::App app{"mmr - 3D matrix multiplication visualisations (PNG stills, MP4/GIF animations), headless"};
     app.set_version_flag("--version", "mmr " MMR_VERSION);
     app.require_subcommand(1);
+    app.footer(
+        "Run 'mmr COMMAND --help' for a command's options, examples and exit codes.\n"
+        "Exit codes: 0 success, 1 bad input or render failure (diff, test: images differ), "
+        "2 usage error (diff, test: also bad input), 3 internal error, 130 interrupted");
     mmr::cmd::add_still(app);
-    mmr::cmd::add_check(app);
     mmr::cmd::add_render(app);
+    mmr::cmd::add_check(app);
     mmr::cmd::add_import(app);
     mmr::cmd::add_export(app);
     mmr::cmd::add_diff(app);
@@ -33,8 +97,7 @@ int main(int argc, char** argv) {
     } catch (const CLI::RuntimeError& e) {  // a subcommand chose its exit code (diff, test)
         return e.get_exit_code();
     } catch (const CLI::ParseError& e) {
-        std::cerr << "mmr: error: " << e.what() << "; see 'mmr --help'\n";
-        return 2;
+        return usage_error(app, e, argc, argv);
     } catch (const mmr::Error& e) {
         std::cerr << "mmr: error: " << e.what() << "\n";
         return 1;

@@ -1,5 +1,5 @@
 // mmr render: one scene -> a video (MP4, GIF or PNG sequence), frames streamed
-// to the encoder as they are rendered, with a progress bar on a terminal.
+// to the encoder as they are rendered, with progress on stderr (--progress).
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "commands.h"
+#include "mmr/compare/reference_check.h"  // json_string
 #include "mmr/core/error.h"
 #include "mmr/render/video.h"
 #include "mmr/scene/load_scene.h"
@@ -24,32 +25,90 @@ struct RenderArgs {
     SceneArgs common;  // --data-dir --size --seed --backend --aa --msaa
     double fps = 30, cycles = 1, duration = 0;
     int crf = 20;
+    std::string progress = "auto";  // --progress
     bool quiet = false, verbose = false;
 };
 
-// "[#####     ] frame 120/300  45.2 fps  ETA 4s" on stderr, at most 5 times a second.
+// Progress on stderr, by --progress:
+//   bar    "[#####     ] frame 120/300  45.2 fps  ETA 4s", redrawn at most 5 times a second;
+//   plain  "frame 120/640 (18.8 %) 81.2 frames/s eta 6.4 s", a line every 2 s of wall
+//          time (not every N frames: frame rates differ a hundredfold with size and
+//          scene) and one for the last frame;
+//   json   {"frame": 120, "frames": 640, "fps": 81.2, "eta_s": 6.4} a line every
+//          0.5 s and for the last frame, then {"done": true, "output": ...};
+//   auto   the bar on a terminal (not with -v), else only the summary line;
+//   none   nothing.
+// bar, plain and auto end with the summary line "mmr render: wrote OUT: N frames
+// in S s (F frames/s)"; json with its "done" object. -q: nothing but errors.
+enum class ProgressMode { Bar, Plain, Json, Summary, None };
+
 class Progress {
 public:
-    explicit Progress(bool enabled) : enabled_(enabled && isatty(2)) {}
+    Progress(const std::string& mode, bool quiet, bool verbose) {
+        if (quiet || mode == "none") mode_ = ProgressMode::None;
+        else if (mode == "bar") mode_ = ProgressMode::Bar;
+        else if (mode == "plain") mode_ = ProgressMode::Plain;
+        else if (mode == "json") mode_ = ProgressMode::Json;
+        else mode_ = isatty(2) && !verbose ? ProgressMode::Bar : ProgressMode::Summary;  // auto
+    }
+
+    void start() { start_ = last_ = std::chrono::steady_clock::now(); }
+
     void operator()(int64_t done, int64_t total) {
-        if (!enabled_) return;
-        auto now = std::chrono::steady_clock::now();
-        if (done < total && now - last_ < std::chrono::milliseconds(200)) return;
+        if (mode_ == ProgressMode::None || mode_ == ProgressMode::Summary) return;
+        const auto now = std::chrono::steady_clock::now();
+        // The rate counts from the first frame on: building the model and starting
+        // GL (before it) would make a short render look slow.
+        if (first_done_ == 0) first_ = now, first_done_ = done;
+        const auto every = mode_ == ProgressMode::Bar    ? std::chrono::milliseconds(200)
+                           : mode_ == ProgressMode::Json ? std::chrono::milliseconds(500)
+                                                         : std::chrono::milliseconds(2000);
+        if (done < total && now - last_ < every) return;
         last_ = now;
-        double secs = std::chrono::duration<double>(now - start_).count();
-        double fps = secs > 0 ? double(done) / secs : 0;
-        double eta = fps > 0 ? double(total - done) / fps : 0;
-        const int width = 30;
-        int fill = total ? int(width * done / total) : width;
-        std::fprintf(stderr, "\r[%s%s] frame %lld/%lld  %.1f fps  ETA %.0fs ",
-                     std::string(fill, '#').c_str(), std::string(width - fill, ' ').c_str(),
-                     (long long)done, (long long)total, fps, eta);
-        if (done == total) std::fputc('\n', stderr);
+        const double secs = std::chrono::duration<double>(now - (done > first_done_ ? first_ : start_)).count();
+        const double fps = secs > 0 ? double(done > first_done_ ? done - first_done_ : done) / secs : 0;
+        const double eta = fps > 0 ? double(total - done) / fps : 0;
+        if (mode_ == ProgressMode::Plain) {
+            std::fprintf(stderr, "frame %lld/%lld (%.1f %%) %.1f frames/s eta %.1f s\n", (long long)done,
+                         (long long)total, total ? 100.0 * double(done) / double(total) : 100.0, fps, eta);
+        } else if (mode_ == ProgressMode::Json) {
+            std::fprintf(stderr, "{\"frame\": %lld, \"frames\": %lld, \"fps\": %.1f, \"eta_s\": %.1f}\n",
+                         (long long)done, (long long)total, fps, eta);
+        } else {
+            const int width = 30;
+            int fill = total ? int(width * done / total) : width;
+            std::fprintf(stderr, "\r[%s%s] frame %lld/%lld  %.1f fps  ETA %.0fs ",
+                         std::string(fill, '#').c_str(), std::string(width - fill, ' ').c_str(),
+                         (long long)done, (long long)total, fps, eta);
+            bar_open_ = done < total;
+            if (!bar_open_) std::fputc('\n', stderr);
+        }
+    }
+
+    // Ends a half-drawn bar before an error or interruption message.
+    void interrupt() {
+        if (bar_open_) std::fputc('\n', stderr);
+        bar_open_ = false;
+    }
+
+    void finish(const std::string& output, int64_t frames, double seconds) {
+        const double fps = seconds > 0 ? double(frames) / seconds : 0;
+        if (mode_ == ProgressMode::None) return;
+        if (mode_ == ProgressMode::Json)
+            std::fprintf(stderr,
+                         "{\"done\": true, \"output\": %s, \"frames\": %lld, \"seconds\": %.3f, "
+                         "\"fps\": %.1f}\n",
+                         json_string(output).c_str(), (long long)frames, seconds, fps);
+        else
+            std::fprintf(stderr, "mmr render: wrote %s: %lld frames in %.1f s (%.1f frames/s)\n",
+                         output.c_str(), (long long)frames, seconds, fps);
     }
 
 private:
-    bool enabled_;
-    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{};
+    ProgressMode mode_ = ProgressMode::Summary;
+    bool bar_open_ = false;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now(), last_{}, first_{};
+    int64_t first_done_ = 0;  // frames done at first_
 };
 
 void run_render(const RenderArgs& a) {
@@ -62,7 +121,7 @@ void run_render(const RenderArgs& a) {
     o.cycles = a.cycles;
     o.duration = a.duration;
     o.frames = a.frames;
-    Progress progress(!a.quiet && !a.verbose);
+    Progress progress(a.progress, a.quiet, a.verbose);
     o.on_frame = [&](int64_t done, int64_t total) { progress(done, total); };
     o.interrupted = [] { return g_interrupted.load(); };
 
@@ -75,9 +134,17 @@ void run_render(const RenderArgs& a) {
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
 
-    VideoRenderStats st = render_video(spec, a.output, o);
+    progress.start();
+    VideoRenderStats st;
+    try {
+        st = render_video(spec, a.output, o);
+    } catch (...) {
+        progress.interrupt();
+        throw;
+    }
     if (st.interrupted) {
-        std::fprintf(stderr, "\nmmr: interrupted after %lld frames; %s was not written\n",
+        progress.interrupt();
+        std::fprintf(stderr, "mmr: interrupted after %lld frames; %s was not written\n",
                      (long long)(st.last - st.first + 1), a.output.c_str());
         std::exit(130);
     }
@@ -91,6 +158,7 @@ void run_render(const RenderArgs& a) {
                      (long long)st.last, st.period, st.seconds, n / st.seconds, st.anim_ms,
                      st.gl_ms, st.encode_wait_ms);
     }
+    progress.finish(a.output, st.last - st.first + 1, st.seconds);
 }
 
 }  // namespace
@@ -111,8 +179,18 @@ void add_render(CLI::App& app) {
         ->check(CLI::Range(0, 51));
     sub->add_option("--preset", a->preset,
                     "x264 speed/size trade-off: ultrafast, superfast, veryfast (default), faster, fast, medium, slow");
-    sub->add_flag("-q,--quiet", a->quiet, "No progress bar");
+    sub->add_option("--progress", a->progress,
+                    "Progress on stderr: auto (default: a bar on a terminal, else one summary line at the "
+                    "end), bar, plain (a line every 2 s), json (one object a line, every 0.5 s, then "
+                    "{\"done\": true, ...}) or none")
+        ->check(CLI::IsMember({"auto", "bar", "plain", "json", "none"}));
+    sub->add_flag("-q,--quiet", a->quiet, "Print nothing but errors (no progress, no summary)");
     sub->add_flag("-v,--verbose", a->verbose, "Print the renderer, encoder and where the time went");
+    describe(sub, "SCENE -o OUT.mp4|OUT.gif|DIR/f{frame:04}.png [options]",
+             {"mmr render scenes/dotprod.yaml -o dotprod.mp4 --size 1920x1080 --fps 30",
+              "mmr render scenes/dotprod.yaml -o frames/f{frame:04}.png --frames 0:99 --progress json"},
+             "0 written, 1 bad input or render failure, 2 usage error, 3 internal error, "
+             "130 interrupted (Ctrl-C; nothing is left at the output path)");
     sub->callback([a] { run_render(*a); });
 }
 

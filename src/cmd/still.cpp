@@ -65,15 +65,27 @@ void add_still(CLI::App& app) {
                     "Show animation step N (1-based, within one cycle) instead of the finished scene");
     sub->add_flag("-v,--verbose", opts->verbose, "Print timings and the GL renderer");
     add_reference_options(sub, opts->reference);
+    describe(sub, "SCENE -o OUT.png [options]",
+             {"mmr still scenes/pitch.yaml -o pitch.png --size 1920x1080",
+              "mmr still scenes/vvprod.yaml --step 12 -o step12.png --reference refs/step12.png"},
+             "0 written (with --reference: and the same as the reference), 1 bad input or render failure "
+             "(with --reference: also different, or no reference yet), 2 usage error, 3 internal error");
     sub->callback([opts] { run_still(*opts); });
 }
 
 void add_check(CLI::App& app) {
     auto scene = std::make_shared<std::string>();
+    auto data_dirs = std::make_shared<std::vector<std::string>>();
     CLI::App* sub = app.add_subcommand("check", "Validate a scene and print its matrices");
-    sub->add_option("scene", *scene, "Scene file (YAML)")->required();
-    sub->callback([scene] {
-        SceneSpec spec = load_scene(*scene);  // a file or an mm link
+    sub->add_option("scene", *scene, "Scene file (YAML), mm link (quoted), params JSON file or PNG written by mmr")
+        ->required();
+    sub->add_option("--data-dir", *data_dirs,
+                    "Folder where url data files are looked up by base name (repeatable), as for still")
+        ->allow_extra_args(false);
+    describe(sub, "SCENE", {"mmr check scenes/attn-head.yaml"},
+             "0 the scene is valid, 1 bad input, 2 usage error, 3 internal error");
+    sub->callback([scene, data_dirs] {
+        SceneSpec spec = load_scene(*scene, LoadOptions{*data_dirs});  // a file or an mm link
         Model model = build_model(spec);
         std::cout << *scene << ": ok\n";
         post_order(*model.root, [&](const Node& n) {

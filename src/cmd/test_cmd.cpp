@@ -280,6 +280,11 @@ void add_test(CLI::App& app) {
     add_scene_options(sub, opts->common);
     add_tolerance_options(sub, opts->tolerance);
     sub->add_flag("--json", opts->json, "Print one JSON object instead of lines of text");
+    describe(sub, "SCENES... --references DIR [options]",
+             {"mmr test figs --references refs --report out/report.html",
+              "mmr test figs --references refs --update"},
+             "0 all the same (with --update: references written), 1 some differ, 2 a scene that fails to "
+             "render, missing references or folders, bad options, or usage error; 3 internal error");
     sub->callback([opts] { run_test(*opts); });
 }
 

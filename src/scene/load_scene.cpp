@@ -21,6 +21,23 @@ bool is_file(const std::string& p) {
     return stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+bool is_dir(const std::string& p) {
+    struct stat st;
+    return stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// True if the text has nothing but blank lines and comments (YAML reads it as null).
+bool blank_or_comments(const std::string& text) {
+    bool in_comment = false;
+    for (char c : text) {
+        if (c == '\n' || c == '\r') in_comment = false;
+        else if (in_comment || c == ' ' || c == '\t') continue;
+        else if (c == '#') in_comment = true;
+        else return false;
+    }
+    return true;
+}
+
 bool ends_with(const std::string& s, const std::string& suffix) {
     if (s.size() < suffix.size()) return false;
     std::string tail = s.substr(s.size() - suffix.size());
@@ -62,6 +79,9 @@ bool is_link_argument(const std::string& arg) {
 }
 
 SceneSpec load_scene(const std::string& arg, const LoadOptions& opts) {
+    if (is_dir(arg))  // also a folder named x.yaml: the scene would read as empty
+        fail(arg, "is a folder, not a scene file",
+             "give a .yaml scene, a .json params file, a .png written by mmr or an mm link");
     if (is_link_argument(arg)) {
         const ParamsJson params = decode_mm_link(arg, "mm link");
         // A link has no folder: data files are looked up in . and ./data.
@@ -82,7 +102,13 @@ SceneSpec load_scene(const std::string& arg, const LoadOptions& opts) {
         fail(arg, "this PNG carries no mmr scene (no 'mmr:scene' text chunk)",
              "give the scene file, or a PNG written by 'mmr still'");
     }
-    SceneSpec s = load_scene_file(arg);
+    std::ifstream in(arg, std::ios::binary);
+    if (!in) fail(arg, "cannot open the scene file", "check the path");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (blank_or_comments(text.str()))
+        fail(arg, "the file is empty", "a scene needs at least 'expr: A @ B'");
+    SceneSpec s = parse_scene(text.str(), arg);
     s.data_dirs = opts.data_dirs;
     return s;
 }

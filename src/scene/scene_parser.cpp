@@ -281,6 +281,11 @@ SceneSpec parse_scene(const std::string& text, const std::string& path) {
     try {
         root = YAML::Load(text);
     } catch (const YAML::ParserException& e) {
+        // A tab in the indentation of the line yaml-cpp stopped at (tabs elsewhere,
+        // in quoted strings or after a value, are fine and never get here).
+        if (const int tab = indentation_tab_column(text, e.mark.line + 1))
+            fail(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(tab),
+                 "tabs are not allowed in YAML indentation", "indent with spaces");
         fail(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
              "malformed YAML: " + e.msg, "fix the YAML syntax there");
     }

@@ -15,6 +15,19 @@ std::string normalize_key(const std::string& key) {
     return k;
 }
 
+int indentation_tab_column(const std::string& text, int line) {
+    if (line < 1) return 0;
+    size_t start = 0;
+    for (int i = 1; i < line; ++i) {
+        start = text.find('\n', start);
+        if (start == std::string::npos) return 0;
+        ++start;
+    }
+    for (size_t i = start; i < text.size() && (text[i] == ' ' || text[i] == '\t'); ++i)
+        if (text[i] == '\t') return static_cast<int>(i - start) + 1;
+    return 0;
+}
+
 std::string SourceLoc::str() const {
     if (line <= 0) return file;
     return file + ":" + std::to_string(line) + ":" + std::to_string(column);

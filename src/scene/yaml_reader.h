@@ -16,6 +16,11 @@ namespace mmr {
 // ("min_size") are both accepted; keys are compared in snake_case.
 std::string normalize_key(const std::string& key);
 
+// Column (1-based) of the first tab in the leading whitespace of line `line`
+// (1-based) of `text`, or 0 if that line is not indented with a tab. yaml-cpp
+// rejects such lines with messages like "illegal map value"; mmr says why.
+int indentation_tab_column(const std::string& text, int line);
+
 class MapReader {
 public:
     // `context` names the map in messages, e.g. "deco" or "matrices.A".

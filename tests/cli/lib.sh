@@ -21,6 +21,22 @@ expect_error() {
   ok
 }
 
+# expect_stderr NAME EXIT EXPECTED -- ARGS...: mmr ARGS exits EXIT and its whole
+# stderr is exactly EXPECTED (lines separated by newlines, no trailing newline).
+expect_stderr() {
+  local name=$1 code=$2 text=$3
+  shift 4
+  local out rc
+  out=$("$MMR" "$@" 2>&1 >/dev/null)
+  rc=$?
+  if [ "$rc" -ne "$code" ]; then bad "$name: exit $rc, expected $code ($out)"; return; fi
+  if [ "$out" != "$text" ]; then bad "$name: stderr is
+$out
+expected
+$text"; return; fi
+  ok
+}
+
 # finish LABEL: the closing line CI reads, and the exit status.
 finish() {
   echo "$1: $pass passed, $fail failed"

@@ -95,11 +95,130 @@ expect_error "missing folder" 1 "does not exist" -- still "$work/good.yaml" -o "
 expect_error "bad backend" 1 '--backend: unknown backend "vulkan"; choose auto, egl or osmesa' -- still "$work/good.yaml" -o "$work/o20.png" --backend vulkan
 __EGL_VENDOR_LIBRARY_FILENAMES=/nonexistent MMR_OSMESA_LIBRARY=/nonexistent/libOSMesa.so \
   expect_error "no GL at all" 1 "no usable OpenGL: EGL surfaceless failed" -- still "$work/good.yaml" -o "$work/o21.png"
-expect_error "usage" 2 "see 'mmr --help'" -- still
+expect_stderr "usage" 2 "mmr still: error: missing SCENE
+usage: mmr still SCENE -o OUT.png [options]; see 'mmr still --help'" -- still
 for i in $(seq 1 22); do
   [ -e "$work/o$i.png" ] || [ -e "$work/o$i.jpg" ] && bad "output o$i left behind after an error"
 done
 ok
+
+# --- command-line mistakes: exit 2, one error line (+ the command's usage) ------
+commands="still, render, check, import, export, diff, test"
+still_usage="usage: mmr still SCENE -o OUT.png [options]; see 'mmr still --help'"
+render_usage="usage: mmr render SCENE -o OUT.mp4|OUT.gif|DIR/f{frame:04}.png [options]; see 'mmr render --help'"
+expect_stderr "unknown command" 2 "mmr: error: unknown command 'stil'; did you mean 'still'? commands: $commands" -- stil "$work/good.yaml" -o "$work/u1.png"
+expect_stderr "unknown command, no guess" 2 "mmr: error: unknown command 'paint'; commands: $commands; see 'mmr --help'" -- paint
+expect_stderr "no command" 2 "mmr: error: a command is needed: one of $commands; see 'mmr --help'" --
+expect_stderr "option before the command" 2 "mmr: error: unknown option '--size'; give a command first: $commands; see 'mmr --help'" -- --size 64x64
+expect_stderr "option before its command" 2 "mmr: error: '--size' is an option of 'mmr still'; put it after the command" -- --size 64x64 still "$work/good.yaml" -o "$work/u12.png"
+expect_stderr "unknown option" 2 "mmr still: error: unknown option '--sizes'; did you mean '--size'?
+$still_usage" -- still "$work/good.yaml" --sizes 10x10
+expect_stderr "unknown option, -o given" 2 "mmr still: error: unknown option '--sizes'; did you mean '--size'?
+$still_usage" -- still "$work/good.yaml" -o "$work/u2.png" --sizes=10x10
+expect_stderr "option of another command" 2 "mmr still: error: unknown option '--fps'; it is an option of 'mmr render'
+$still_usage" -- still "$work/good.yaml" -o "$work/u3.png" --fps 10
+expect_stderr "mmr's own option after the command" 2 "mmr still: error: unknown option '--version'; it goes before the command: mmr --version
+$still_usage" -- still "$work/good.yaml" -o "$work/u4.png" --version
+expect_stderr "extra argument" 2 "mmr still: error: unexpected argument 'second.yaml'
+$still_usage" -- still "$work/good.yaml" second.yaml -o "$work/u5.png"
+expect_stderr "missing option" 2 "mmr still: error: missing required option -o/--output
+$still_usage" -- still "$work/good.yaml"
+expect_stderr "option without its value" 2 "mmr still: error: --output needs a value
+$still_usage" -- still "$work/good.yaml" -o
+expect_stderr "not a number" 2 "mmr render: error: --fps ten: not a number
+$render_usage" -- render "$work/good.yaml" -o "$work/u6.mp4" --fps ten
+expect_stderr "not a whole number" 2 "mmr still: error: --seed 1.5: not a whole number
+$still_usage" -- still "$work/good.yaml" -o "$work/u7.png" --seed 1.5
+expect_stderr "value not in the set" 2 "mmr still: error: --aa smoth: unknown value; did you mean 'smooth'? choose one of: msaa, smooth, none
+$still_usage" -- still "$work/good.yaml" -o "$work/u8.png" --aa smoth
+expect_stderr "value out of range" 2 "mmr render: error: --crf 60: out of range; use 0 to 51
+$render_usage" -- render "$work/good.yaml" -o "$work/u9.mp4" --crf 60
+expect_stderr "flag with a value" 2 "mmr render: error: --quiet=maybe: a flag takes no value; write just --quiet
+$render_usage" -- render "$work/good.yaml" -o "$work/u10.mp4" --quiet=maybe
+expect_stderr "option needs another" 2 "mmr still: error: --metric requires --reference
+$still_usage" -- still "$work/good.yaml" -o "$work/u11.png" --metric psnr
+expect_stderr "diff usage" 2 "mmr diff: error: missing B
+usage: mmr diff A.png B.png [--diff D.png] [options]; see 'mmr diff --help'" -- diff "$work/good.png"
+expect_stderr "test usage" 2 "mmr test: error: missing required option --references
+usage: mmr test SCENES... --references DIR [options]; see 'mmr test --help'" -- test "$work"
+for f in u1.png u2.png u3.png u4.png u5.png u6.mp4 u7.png u8.png u9.mp4 u10.mp4 u11.png u12.png; do
+  [ -e "$work/$f" ] && bad "output $f written after a usage error"
+done
+ok
+
+# --- --version and --help --------------------------------------------------------
+out=$("$MMR" --version 2>&1); rc=$?
+[ "$rc" -eq 0 ] && [[ "$out" =~ ^mmr\ [0-9]+\.[0-9]+\.[0-9]+$ ]] && ok || bad "--version: exit $rc, printed '$out'"
+for c in still render check import export diff test; do
+  help=$("$MMR" $c --help 2>&1); rc=$?
+  [ "$rc" -eq 0 ] || bad "$c --help: exit $rc"
+  grep -q "^  mmr $c " <<<"$help" && ok || bad "$c --help has no example command line"
+  grep -Eq "^Exit codes: 0 .*, 2 .*[,;] 3 internal error" <<<"$help" && ok || bad "$c --help has no exit codes line"
+done
+"$MMR" render --help | grep -q "130 interrupted" && ok || bad "render --help does not list exit 130"
+"$MMR" diff --help | grep -q "^Exit codes: 0 same (within the tolerance), 1 different" && ok || bad "diff --help exit codes"
+
+# --- scene files that are not scenes -----------------------------------------
+expect_stderr "folder as scene" 1 "mmr: error: $work: is a folder, not a scene file; give a .yaml scene, a .json params file, a .png written by mmr or an mm link" -- still "$work" -o "$work/s1.png"
+mkdir "$work/folder.yaml"
+expect_stderr "folder named .yaml" 1 "mmr: error: $work/folder.yaml: is a folder, not a scene file; give a .yaml scene, a .json params file, a .png written by mmr or an mm link" -- still "$work/folder.yaml" -o "$work/s2.png"
+expect_stderr "folder for check" 1 "mmr: error: $work/folder.yaml: is a folder, not a scene file; give a .yaml scene, a .json params file, a .png written by mmr or an mm link" -- check "$work/folder.yaml"
+: > "$work/empty.yaml"
+expect_stderr "empty scene" 1 "mmr: error: $work/empty.yaml: the file is empty; a scene needs at least 'expr: A @ B'" -- still "$work/empty.yaml" -o "$work/s3.png"
+printf '\n  \n# only a comment\n\t\n' > "$work/comments.yaml"
+expect_stderr "comments only" 1 "mmr: error: $work/comments.yaml: the file is empty; a scene needs at least 'expr: A @ B'" -- still "$work/comments.yaml" -o "$work/s4.png"
+printf 'expr: A @ B\nmatrices:\n\tA: {shape: [8, 6]}\n' > "$work/tab.yaml"
+expect_stderr "tab indentation" 1 "mmr: error: $work/tab.yaml:3:1: tabs are not allowed in YAML indentation; indent with spaces" -- still "$work/tab.yaml" -o "$work/s5.png"
+printf 'expr: A @ B\nmatrices:\n  A:\n  \tshape: [8, 6]\n' > "$work/tab2.yaml"
+expect_stderr "tab after spaces" 1 "mmr: error: $work/tab2.yaml:4:3: tabs are not allowed in YAML indentation; indent with spaces" -- render "$work/tab2.yaml" -o "$work/s6.mp4"
+# Tabs inside quoted strings and flow continuations are not indentation.
+printf 'expr: "A\t@ B"\nmatrices:\n  A: {shape: [8,\n\t6]}\n' > "$work/tabok.yaml"
+"$MMR" check "$work/tabok.yaml" >/dev/null 2>"$work/err" && ok || bad "tabs inside values rejected: $(cat "$work/err")"
+for f in s1.png s2.png s3.png s4.png s5.png s6.mp4; do
+  [ -e "$work/$f" ] && bad "output $f written for a bad scene"
+done
+ok
+
+# --- render progress for machines: stderr not a terminal --------------------------
+printf 'expr: A @ B\nmatrices:\n  A: {shape: [6, 4]}\n  B: {shape: [4, 6]}\nanim: {alg: vmprod, speed: 10}\n' > "$work/anim.yaml"
+num='[0-9]+\.[0-9]'
+render() { "$MMR" render "$work/anim.yaml" -o "$work/p.mp4" --size 64x64 --fps 10 "$@" 2>"$work/progress"; }
+# auto (the default) off a terminal: one summary line.
+if render && [ -s "$work/p.mp4" ]; then
+  [ "$(wc -l <"$work/progress")" -eq 1 ] &&
+    grep -Eqx "mmr render: wrote $work/p.mp4: 6 frames in $num s \($num frames/s\)" "$work/progress" && ok ||
+    bad "auto progress: $(cat "$work/progress")"
+else
+  bad "render for progress failed: $(cat "$work/progress")"
+fi
+# plain: the last frame's line (more every 2 s), then the summary.
+render --progress plain
+grep -Eqx "frame 6/6 \(100\.0 %\) $num frames/s eta 0\.0 s" "$work/progress" &&
+  [ "$(tail -1 "$work/progress" | cut -d: -f1)" = "mmr render" ] &&
+  [ "$(grep -Evc "^frame [0-9]+/6 \($num %\) $num frames/s eta $num s$" "$work/progress")" -eq 1 ] && ok ||
+  bad "plain progress: $(cat "$work/progress")"
+# json: every line parses; the last progress object and the final one count 6 frames.
+render --progress json
+python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+objs = [json.loads(l) for l in lines]
+*steps, last = objs
+assert steps, "no progress objects"
+for o in steps:
+    assert set(o) == {"frame", "frames", "fps", "eta_s"}, o
+    assert o["frames"] == 6 and 1 <= o["frame"] <= 6, o
+assert steps[-1]["frame"] == 6, steps[-1]
+assert last["done"] is True and last["output"] == sys.argv[2], last
+assert last["frames"] == 6 and last["seconds"] > 0 and last["fps"] > 0, last
+' "$work/progress" "$work/p.mp4" && ok || bad "json progress: $(cat "$work/progress")"
+# -q wins over --progress; none prints nothing; the video is written either way.
+rm -f "$work/p.mp4"
+render -q --progress json && [ ! -s "$work/progress" ] && [ -s "$work/p.mp4" ] && ok || bad "-q printed: $(cat "$work/progress")"
+render --progress none && [ ! -s "$work/progress" ] && ok || bad "--progress none printed: $(cat "$work/progress")"
+expect_stderr "unknown progress mode" 2 "mmr render: error: --progress jsn: unknown value; did you mean 'json'? choose one of: auto, bar, plain, json, none
+$render_usage" -- render "$work/anim.yaml" -o "$work/p2.mp4" --progress jsn
+[ -e "$work/p2.mp4" ] && bad "p2.mp4 written after a usage error" || ok
 
 # --- a failing render does not clobber an existing good output --------------
 cp "$work/good.png" "$work/keep.png"

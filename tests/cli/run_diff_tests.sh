@@ -239,10 +239,12 @@ diff)
   expect_error "threshold nan" 2 "--threshold nan" -- diff base.png base2.png --threshold nan
   expect_error "colour threshold" 2 "--color-threshold 2: must be from 0 to 1" -- diff base.png base2.png --color-threshold 2
   expect_error "unknown metric" 2 "unknown metric \"mse\"; choose pixels, psnr, ssim or max" -- diff base.png base2.png --metric mse
-  expect_error "threshold not a number" 2 "see 'mmr --help'" -- diff base.png base2.png --threshold lots
+  expect_stderr "threshold not a number" 2 "mmr diff: error: --threshold lots: not a number
+usage: mmr diff A.png B.png [--diff D.png] [options]; see 'mmr diff --help'" -- diff base.png base2.png --threshold lots
   expect_error "diff into a missing folder" 2 "does not exist" -- diff base.png camera.png --diff no/such/d.png
   expect_error "diff over an input" 2 "is one of the images compared" -- diff base.png camera.png --diff camera.png
-  expect_error "one argument" 2 "see 'mmr --help'" -- diff base.png
+  expect_stderr "one argument" 2 "mmr diff: error: missing B
+usage: mmr diff A.png B.png [--diff D.png] [options]; see 'mmr diff --help'" -- diff base.png
   # Errors in JSON mode: still exit 2, and a JSON object on stdout.
   run "json error" 2 -- diff base.png nope.png --json
   expect_field "json error" result '"error"'
@@ -298,7 +300,8 @@ still)
   "$PNG_TOOL" convert refs/pitch.png refs/grey.png grey
   expect_error "grey reference" 1 "refs/grey.png: is grey (1 channel" -- still base.yaml -o out/y.png --size $SIZE --reference refs/grey.png
   expect_error "threshold range" 1 "--threshold 5: for --metric pixels" -- still base.yaml -o out/z.png --reference refs/pitch.png --threshold 5
-  expect_error "threshold without reference" 2 "--threshold requires --reference" -- still base.yaml -o out/z.png --threshold 0.1
+  expect_stderr "threshold without reference" 2 "mmr still: error: --threshold requires --reference
+usage: mmr still SCENE -o OUT.png [options]; see 'mmr still --help'" -- still base.yaml -o out/z.png --threshold 0.1
   expect_error "reference is the output" 1 "is the output file itself" -- still base.yaml -o refs/pitch.png --reference refs/pitch.png
   cmp -s refs/pitch.png out/pitch.png && ok || bad "the reference was overwritten"
   ;;
@@ -363,7 +366,8 @@ test)
   expect_error "bad size" 2 "expected WIDTHxHEIGHT" -- test scenes --references refs --size big
   expect_error "report extension" 2 "--report out/r.txt: the report is an HTML page" -- test scenes --references refs --report out/r.txt
   expect_error "out is refs" 2 "is the references folder" -- test scenes --references refs --out refs
-  expect_error "missing option" 2 "see 'mmr --help'" -- test scenes
+  expect_stderr "missing option" 2 "mmr test: error: missing required option --references
+usage: mmr test SCENES... --references DIR [options]; see 'mmr test --help'" -- test scenes
   ;;
 
 # --- 5. the HTML report in headless Chromium --------------------------------------------
