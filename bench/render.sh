@@ -13,7 +13,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 run() {  # SCENE [extra args...]
   local scene=$1
   shift
-  /usr/bin/time -f "%M" -o "$out/mem" "$mmr" render "scenes/$scene.yaml" -o "$out/v.mp4" --size "$size" -v "$@" 2> "$out/log"
+  env time -f "%M" -o "$out/mem" "$mmr" render "scenes/$scene.yaml" -o "$out/v.mp4" --size "$size" -v "$@" 2> "$out/log"
   local line
   line=$(grep 'frames/s' "$out/log" | sed 's/^mmr: //')
   printf '%s %s: %s; peak RSS %d MiB; %s\n' "$scene" "$*" "$line" "$(($(cat "$out/mem") / 1024))" "$(du -h "$out/v.mp4" | cut -f1)"

@@ -17,7 +17,7 @@ bench() {
   local scene=$1 size=$2
   local times=() mems=()
   for _ in $(seq 1 "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$out/t" "$mmr" still "$scene" -o "$out/b.png" --size "$size"
+    env time -f "%e %M" -o "$out/t" "$mmr" still "$scene" -o "$out/b.png" --size "$size"
     read -r t m < "$out/t"
     times+=("$t")
     mems+=("$m")

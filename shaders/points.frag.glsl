@@ -1,5 +1,5 @@
 #version 330 core
-// Element sprite fragment, as mm's shader does it (mm-look.md §3.3): sample
+// Element sprite fragment, as mm's shader does it (docs/spec/mm-look.md §3.3): sample
 // the ball sprite (mipmapped, trilinear: at the usual 3-10 px the mip blur
 // darkens the rim, which is part of mm's look), alpha-test at 0.5, multiply
 // by the vertex colour. No blending, no sRGB.

@@ -1,5 +1,5 @@
 #version 330 core
-// Element sprites (mm-look.md §3.2): diameter in pixels = size / view depth.
+// Element sprites (docs/spec/mm-look.md §3.2): diameter in pixels = size / view depth.
 layout(location = 0) in vec3 a_pos;
 layout(location = 1) in float a_size;
 layout(location = 2) in vec3 a_rgb;

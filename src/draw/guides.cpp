@@ -1,4 +1,4 @@
-// Row guides, flow-guide arrows and world axes (mm-look.md §4, §5).
+// Row guides, flow-guide arrows and world axes (docs/spec/mm-look.md §4, §5).
 #include <algorithm>
 #include <cmath>
 

@@ -1,4 +1,4 @@
-// Name and shape legends (mm-look.md §6): flat text in the plane of a matrix,
+// Name and shape legends (docs/spec/mm-look.md §6): flat text in the plane of a matrix,
 // never seen mirror-reversed from the camera.
 #include <glm/gtc/matrix_transform.hpp>
 

@@ -1,5 +1,5 @@
 // H.264 in MP4: RGBA -> yuv420p (swscale, BT.709 limited range) -> libx264
-// (Debian's libavcodec59 includes it, notes pitfall 7) -> mp4 muxer with
+// (Debian's libavcodec59 includes it, docs/dev/headless-gl.md pitfall 7) -> mp4 muxer with
 // +faststart so that browsers can start playing before the whole file arrives.
 extern "C" {
 #include <libavutil/cpu.h>

@@ -18,7 +18,7 @@ double dot(Vec3 a, Vec3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
 // texels opaque), mean shade over the disc 0.56, peak 249/255 near the PNG's
 // highlight texel (29, 38), ~0 at the rim away from the light; and (b) balls
 // rendered through the same mipmapped sampling match mm's own reference
-// frames (shared/reference/01-pitch.png, ~400 cyan balls of 4.7 px): mean
+// frames (mm's own 1280x720 render of article figure 01, ~400 cyan balls of 4.7 px): mean
 // shade 0.49 vs 0.48, peak 0.86 vs 0.88, brightness centroid offset
 // (-0.26, -0.22) px vs (-0.29, -0.21) px (left, up).
 const Vec3 kLight = normalized({-0.470, 0.329, 0.819});  // azimuth 145°, elevation 55°

@@ -1,5 +1,5 @@
 // The element sprite texture: our stand-in for mm's assets/ball.png
-// (mm-look.md §3.3), generated in code so no image file ships with mmr.
+// (docs/spec/mm-look.md §3.3), generated in code so no image file ships with mmr.
 #pragma once
 #include <cstdint>
 #include <vector>

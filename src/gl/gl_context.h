@@ -1,6 +1,6 @@
 // A current OpenGL context, created by one of the headless platforms.
 // Internal to src/gl: the renderer only needs "make current" and a proc loader,
-// so EGL and OSMesa headers never meet (notes pitfall 5).
+// so EGL and OSMesa headers never meet (docs/dev/headless-gl.md pitfall 5).
 #pragma once
 #include <memory>
 #include <string>

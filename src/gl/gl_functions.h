@@ -1,5 +1,5 @@
 // The GL entry points the renderer uses, loaded through the context's
-// GetProcAddress (no libGL link: notes pitfall 5). Call as gl.Clear(...).
+// GetProcAddress (no libGL link: docs/dev/headless-gl.md pitfall 5). Call as gl.Clear(...).
 #pragma once
 #include <GL/glcorearb.h>
 

@@ -1,5 +1,5 @@
 // OSMesa fallback, loaded at run time with dlopen: linking libOSMesa next to
-// libEGL/libGL breaks GL dispatch (notes pitfall 5), and a machine without
+// libEGL/libGL breaks GL dispatch (docs/dev/headless-gl.md pitfall 5), and a machine without
 // libosmesa6 must still start. GL/osmesa.h stays in this file only.
 #include <GL/osmesa.h>
 #include <dlfcn.h>

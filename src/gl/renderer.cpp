@@ -1,5 +1,5 @@
 // Draws a DrawList into an offscreen framebuffer and reads it back.
-// Pass order and state follow mm-look.md: opaque points, lines and text with
+// Pass order and state follow docs/spec/mm-look.md: opaque points, lines and text with
 // depth test/write, then translucent flow triangles (src-over, no depth
 // write). Every GL object lives as long as the renderer so that animation
 // frames only re-upload vertex data.
@@ -182,7 +182,7 @@ public:
         if (samples_) gl_.Enable(GL_MULTISAMPLE);
 
         if (upload(kPoints, list.points)) {
-            gl_.Enable(GL_PROGRAM_POINT_SIZE);  // else gl_PointSize is ignored (notes pitfall 2)
+            gl_.Enable(GL_PROGRAM_POINT_SIZE);  // else gl_PointSize is ignored (docs/dev/headless-gl.md pitfall 2)
             use(kPoints);
             gl_.ActiveTexture(GL_TEXTURE0);
             gl_.BindTexture(GL_TEXTURE_2D, ball_tex_);
@@ -215,7 +215,7 @@ private:
         }
     }
 
-    // Lines, text and flow guides without MSAA or with it (mm-look.md: lines
+    // Lines, text and flow guides without MSAA or with it (docs/spec/mm-look.md: lines
     // and text opaque and depth-writing, flow blended last).
     void draw_classic(const DrawList& list, const glm::mat4& mvp) {
         if (upload(kLines, list.lines)) {

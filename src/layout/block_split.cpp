@@ -1,4 +1,4 @@
-// Block partition arithmetic of one dimension (mm-layout.md §2).
+// Block partition arithmetic of one dimension (docs/spec/mm-layout.md §2).
 #include <algorithm>
 #include <cmath>
 

@@ -1,4 +1,4 @@
-// Rigid transforms between cube, operand and matrix frames (mm-layout.md §3,
+// Rigid transforms between cube, operand and matrix frames (docs/spec/mm-layout.md §3,
 // §5, §7), plus the small accessor methods of the layout structs.
 #include "frames.h"
 

@@ -1,4 +1,4 @@
-// Internal helpers of the layout stage: the rigid transforms of mm-layout.md
+// Internal helpers of the layout stage: the rigid transforms of docs/spec/mm-layout.md
 // §3, §5 and the scatter distance of §7.
 #pragma once
 #include <glm/glm.hpp>

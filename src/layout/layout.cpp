@@ -1,5 +1,5 @@
 // compute_layout: walks the matmul tree, attaches child cubes to their
-// parents (mm-layout.md §5, §7), then rotates and centres the whole (§8).
+// parents (docs/spec/mm-layout.md §5, §7), then rotates and centres the whole (§8).
 #include <algorithm>
 #include <limits>
 
@@ -66,7 +66,7 @@ struct Walker {
             m.owner = &n;
             m.role = left ? MatrixRole::LeftLeaf : MatrixRole::RightLeaf;
             m.frame = to_root * operand_frame(cube, n.orient, left, 0, 0);
-            // Leaf splits come from the parent's blocks (mm-params.md §5.3).
+            // Leaf splits come from the parent's blocks (docs/spec/mm-params.md §5.3).
             m.rows = left ? cube.i : cube.k;
             m.cols = left ? cube.k : cube.j;
             m.gap = cube.gap;

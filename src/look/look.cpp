@@ -1,4 +1,4 @@
-// Value -> sprite size and colour (mm-look.md §1, §2).
+// Value -> sprite size and colour (docs/spec/mm-look.md §1, §2).
 #include "mmr/look/look.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// Construction of the model from a parsed scene (mm-params.md §5, §7).
+// Construction of the model from a parsed scene (docs/spec/mm-params.md §5, §7).
 #include "mmr/model/build_model.h"
 
 #include <unistd.h>
@@ -280,7 +280,7 @@ private:
         });
     }
 
-    // mm-params.md §5.3: i-blocks run down left operands, j-blocks down right
+    // docs/spec/mm-params.md §5.3: i-blocks run down left operands, j-blocks down right
     // operands, and each k-partition becomes the children's j (left) / i (right).
     void propagate_blocks(Node& n, int ib, int kb, int jb) {
         n.row_blocks = ib;
@@ -341,7 +341,7 @@ Model build_model(const SceneSpec& scene, const BuildOptions& opts) {
     const DataPaths paths = data_paths_for(scene);
     Rng rng(scene.seed);
     std::vector<bool> filled(m.leaves.size(), false);
-    // mm's evaluation order (mm-values.md §3): left subtree, right subtree, result.
+    // mm's evaluation order (docs/spec/mm-values.md §3): left subtree, right subtree, result.
     post_order(*m.root, [&](Node& n) {
         if (!n.matmul) {
             if (filled[n.leaf]) return;

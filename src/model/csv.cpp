@@ -1,4 +1,4 @@
-// CSV data for init "csv" / "url" (mm-values.md §2.2).
+// CSV data for init "csv" / "url" (docs/spec/mm-values.md §2.2).
 #include <filesystem>
 #include <fstream>
 #include <iterator>

@@ -1,4 +1,4 @@
-// Epilogs (mm-values.md §4): a pointwise map applied to each dot product, and a
+// Epilogs (docs/spec/mm-values.md §4): a pointwise map applied to each dot product, and a
 // matrix-wide part (softmax / layernorm) applied to the finished result.
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-// Leaf initialisation (mm-values.md §2): mm's init functions, range mapping,
+// Leaf initialisation (docs/spec/mm-values.md §2): mm's init functions, range mapping,
 // dropout, and the draw order that makes a seeded scene reproducible (§5).
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-// Init "expr" (mm-values.md §2.3): a JavaScript formula in i, j, h, w, evaluated
+// Init "expr" (docs/spec/mm-values.md §2.3): a JavaScript formula in i, j, h, w, evaluated
 // by Duktape. mm builds `(i, j, h, w) => { try { return (EXPR) } catch (e) {
 // return 0 } }` and stores the results in a Float32Array; we do the same per
 // element. A formula may loop forever, and Duktape as packaged has no execution

@@ -1,4 +1,4 @@
-// Matmul results (mm-values.md §3): double-precision dot products, pointwise
+// Matmul results (docs/spec/mm-values.md §3): double-precision dot products, pointwise
 // epilog, float32 storage, then the matrix-wide epilog.
 #include <cmath>
 #include <string>

@@ -1,4 +1,4 @@
-// Seeded uniform numbers (mm-values.md §5). mm uses the unseeded Math.random();
+// Seeded uniform numbers (docs/spec/mm-values.md §5). mm uses the unseeded Math.random();
 // we use a seeded mt19937_64 so a scene renders the same on every run and platform.
 #include "mmr/model/values.h"
 

@@ -15,7 +15,7 @@
 namespace mmr {
 namespace {
 
-// Orbits the camera about the world y axis through the origin (mm-animation.md §9).
+// Orbits the camera about the world y axis through the origin (docs/spec/mm-animation.md §9).
 CameraView orbit(const CameraView& base, double theta) {
     CameraView v = base;
     const double x = base.position[0], z = base.position[2];

@@ -1,4 +1,4 @@
-// mm params object <-> SceneSpec (mm-params.md §1-§5).
+// mm params object <-> SceneSpec (docs/spec/mm-params.md §1-§5).
 #include "mmr/scene/mm_params.h"
 
 #include <cmath>
@@ -255,7 +255,7 @@ bool same(const LeafSpec& a, const LeafSpec& b) {
 }
 bool empty(const MatmulSpec& m) { return same(m, MatmulSpec{}); }
 
-// Effective settings of a node while walking down (mm-params.md §5).
+// Effective settings of a node while walking down (docs/spec/mm-params.md §5).
 struct Eff {
     std::string alg;  // resolved
     AnimSettings anim;
@@ -397,7 +397,7 @@ private:
     // Returns the node's matrix shape (rows, cols) as mm builds it.
     std::pair<int, int> walk(const ParamsJson& n, const std::string& path, const Eff& parent, bool is_left, int D) {
         if (is_matmul_node(n)) return walk_matmul(n, path, &parent, parent, is_left);
-        // A leaf (mm-params.md §3): a right leaf is always D x W, its own h is ignored.
+        // A leaf (docs/spec/mm-params.md §3): a right leaf is always D x W, its own h is ignored.
         LeafSpec l;
         l.name = name_of(n, path);
         const int w = r_.integer(n, "w", dotted(path, "w"), 1, 1000000).value_or(32);

@@ -1,4 +1,4 @@
-// mm links (mm-url.md): query parsing, the JSON and the compressed (numbered-key)
+// mm links (docs/spec/mm-url.md): query parsing, the JSON and the compressed (numbered-key)
 // forms, decoded over mm's defaults exactly as mm does; and the encoders.
 #include <algorithm>
 #include <cctype>
@@ -293,7 +293,7 @@ ParamsJson unflatten(const Flat& flat, const std::string& where) {
     return root;
 }
 
-// mm-url.md §3.2
+// docs/spec/mm-url.md §3.2
 ParamsJson decode_compressed(const Query& q, const std::string& where) {
     // 1. property keys vs the name table
     std::map<std::string, std::string> names;  // number text -> name

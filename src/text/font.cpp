@@ -64,7 +64,7 @@ struct FontLoader {
         if (offset < 0 || !stbtt_InitFont(&info, data.data(), offset))
             fail(found, "not a readable TrueType font", "install fonts-dejavu-core");
 
-        // Em-based scales ("size" in mm-look.md §6 is an em size).
+        // Em-based scales ("size" in docs/spec/mm-look.md §6 is an em size).
         const float em_per_unit = stbtt_ScaleForMappingEmToPixels(&info, 1.0f);
         const float px_scale = stbtt_ScaleForMappingEmToPixels(&info, kPixelsPerEm);
 

@@ -1,4 +1,4 @@
-// One step of the vmprod family (vmprod, dotprod row major; mm-animation.md
+// One step of the vmprod family (vmprod, dotprod row major; docs/spec/mm-animation.md
 // §3.1) and of its mirror image, the mvprod family (mvprod, dotprod col major;
 // §3.2). The "outer" cursor is the fusion index (rows i for the vmprod family,
 // columns j for the mvprod family); the "inner" one moves only when sweeping.

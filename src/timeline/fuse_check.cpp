@@ -7,7 +7,7 @@ namespace {
 
 bool animated(const Node& n) { return n.matmul && n.anim.alg != "none"; }
 
-// The pairs join() of mm-animation.md §6 can ever accept.
+// The pairs join() of docs/spec/mm-animation.md §6 can ever accept.
 bool can_fuse(const Node& parent, const Node& child, bool left) {
     const std::string& p = parent.anim.alg;
     const std::string& c = child.anim.alg;

@@ -1,5 +1,5 @@
-// Interior product mats and partial-result planes (mm-animation.md §1, §3;
-// mm-layout.md §4; mm-look.md §2.2, §4.1).
+// Interior product mats and partial-result planes (docs/spec/mm-animation.md §1, §3;
+// docs/spec/mm-layout.md §4; docs/spec/mm-look.md §2.2, §4.1).
 #include <cmath>
 #include <glm/gtc/matrix_transform.hpp>
 
@@ -90,7 +90,7 @@ void fill_interior(const Model& model, const Track& t, const Triple& b, const Cu
         }
 }
 
-// Pointwise epilog of the partial sum over k in [k0, k1) (mm-values.md §4.3):
+// Pointwise epilog of the partial sum over k in [k0, k1) (docs/spec/mm-values.md §4.3):
 // double sums in k order, a NaN sum becomes 0, no matrix-wide part.
 Matrix partial_sum(const Node& n, const Matrix& L, const Matrix& R, int k0, int k1) {
     Matrix out(L.h, R.w);
@@ -144,7 +144,7 @@ std::unique_ptr<Intermediates> make_intermediates(const Model& model, const Trac
                 const Triple b = blocks_of(t, tb);
                 const Shape shape = interior_shape(t, b);
                 // Created holding the cycle's first slice: its local absmax is
-                // never updated afterwards (mm-look.md §2.2).
+                // never updated afterwards (docs/spec/mm-look.md §2.2).
                 Matrix first(shape.rows, shape.cols);
                 fill_interior(model, t, b, Cursor{}, first);
                 MatrixPlacement mp;

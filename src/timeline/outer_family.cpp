@@ -1,4 +1,4 @@
-// One step of the vvprod family (vvprod, axpy; mm-animation.md §3.3): outer
+// One step of the vvprod family (vvprod, axpy; docs/spec/mm-animation.md §3.3): outer
 // products at depth k accumulated into the result, which shows the running sum.
 #include "mmr/model/values.h"
 #include "state.h"

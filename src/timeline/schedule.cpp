@@ -1,4 +1,4 @@
-// The step state machine of mm-animation.md §3–§6 (cursors only).
+// The step state machine of docs/spec/mm-animation.md §3–§6 (cursors only).
 #include "schedule.h"
 
 #include "mmr/core/error.h"

@@ -1,4 +1,4 @@
-// Internal: who steps when (mm-animation.md §3 cursors, §4 cycles, §5 order,
+// Internal: who steps when (docs/spec/mm-animation.md §3 cursors, §4 cycles, §5 order,
 // §6 fusion), as a pure state machine over cursors. What a step *shows* is
 // left to an Effects implementation, so the same machine also runs "dry" to
 // measure the period.

@@ -56,7 +56,7 @@ void Sheet::show_guides(bool on) {
 }
 
 void Sheet::emit_points(std::vector<PointVertex>& out, int width, int height) {
-    // Sprite diameter numerator (mm-look.md §3.2), with this matrix's own elem scale.
+    // Sprite diameter numerator (docs/spec/mm-look.md §3.2), with this matrix's own elem scale.
     const float px = float(viz_.elem_scale) * float(std::min(width, height));
     if (!points_valid_ || px != points_px_) {
         const Matrix& m = *data_;

@@ -1,6 +1,6 @@
 // Internal: one drawn point cloud (a leaf, a result, an interior mat or a
-// partial-result plane) with mm's per-element display state (mm-look.md §2.7,
-// mm-animation.md §1) and caches of its sprites and row guides.
+// partial-result plane) with mm's per-element display state (docs/spec/mm-look.md §2.7,
+// docs/spec/mm-animation.md §1) and caches of its sprites and row guides.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -1,4 +1,4 @@
-// Construction, restart and the cycle-level effects (mm-animation.md §4, §5, §7).
+// Construction, restart and the cycle-level effects (docs/spec/mm-animation.md §4, §5, §7).
 #include "state.h"
 
 namespace mmr::timeline {

@@ -2,11 +2,11 @@
 # Command-line tests of mm links and data files: `mmr import`, `mmr export`, and
 # `mmr still` given a link; every article fixture imports, round-trips and renders;
 # bad links and bad data files are one-line errors that leave nothing behind.
-# Needs MMR (path to the binary), MMR_SOURCE_DIR and MMR_FIXTURES (fixtures/article).
+# Needs MMR (path to the binary), MMR_SOURCE_DIR and MMR_FIXTURES (tests/data/article).
 set -u
 : "${MMR:?set MMR to the mmr binary}"
 : "${MMR_SOURCE_DIR:?set MMR_SOURCE_DIR}"
-: "${MMR_FIXTURES:?set MMR_FIXTURES to shared/fixtures/article}"
+: "${MMR_FIXTURES:?set MMR_FIXTURES to tests/data/article}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/empty"
@@ -50,10 +50,13 @@ for json in "$MMR_FIXTURES"/[0-9][0-9]-*.json; do
   clink=$("$MMR" export --compressed "$json")
   "$MMR" import "$clink" --data-dir "$work/empty" > "$work/$name-3.yaml" 2>"$work/err" &&
     cmp -s "$work/$name.yaml" "$work/$name-3.yaml" && ok || bad "$name: compressed link gives another scene ($(cat "$work/err"))"
-  # renders: the imported scene, and (every fourth) the link itself
-  "$MMR" still "$work/$name.yaml" -o "$work/$name.png" --size 160x90 --msaa 0 2>"$work/err" && [ -s "$work/$name.png" ] &&
-    ok || bad "$name: still failed: $(cat "$work/err")"
+  # every imported scene builds (check: its model and all values); every fourth is also
+  # rendered, from the scene and from the link, and the two pictures must be the same
+  # (rendering all 43 would double the suite's time: the GPT-2-size scenes have ~1 M points)
+  "$MMR" check "$work/$name.yaml" > /dev/null 2>"$work/err" && ok || bad "$name: check failed: $(cat "$work/err")"
   if [ $((n % 4)) -eq 1 ]; then
+    "$MMR" still "$work/$name.yaml" -o "$work/$name.png" --size 160x90 --msaa 0 2>"$work/err" && [ -s "$work/$name.png" ] &&
+      ok || bad "$name: still failed: $(cat "$work/err")"
     "$MMR" still "$link" -o "$work/$name-link.png" --size 160x90 --msaa 0 --data-dir "$work/empty" 2>"$work/err" &&
       cmp -s "$work/$name.png" "$work/$name-link.png" && ok || bad "$name: still LINK differs from still SCENE ($(cat "$work/err"))"
   fi
@@ -69,6 +72,11 @@ expect_import_error "url file missing" "data file 'a_2_3.csv' (from its url) not
 printf 'expr: A @ B\nmatrices:\n  A: {shape: [2, 3], url: "https://example.org/w/a_2_3.csv", fallback: gaussian}\n' > "$work/u.yaml"
 ulink=$("$MMR" export "$work/u.yaml")
 printf '1,2,3\n4,5,6\n' > "$work/weights/a_2_3.csv"
+# check looks url data up in --data-dir too, as still does
+printf 'expr: A @ B\nmatrices:\n  A: {shape: [2, 3], url: "https://example.org/w/a_2_3.csv"}\n' > "$work/u-nofb.yaml"
+"$MMR" check "$work/u-nofb.yaml" --data-dir "$work/weights" > /dev/null && ok || bad "check --data-dir did not find the url file"
+expect_import_error "check without the url file" "data file 'a_2_3.csv' (from its url) not found in $work/empty" "" -- \
+  check "$work/u-nofb.yaml" --data-dir "$work/empty"
 "$MMR" import "$ulink" -o "$work/u-real.yaml" --data-dir "$work/weights" && ! grep -q fallback "$work/u-real.yaml" && ok ||
   bad "import with the file in --data-dir still uses a stand-in"
 "$MMR" import "$ulink" -o "$work/u-stand.yaml" --data-dir "$work/empty" &&

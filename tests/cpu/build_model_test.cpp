@@ -51,7 +51,7 @@ TEST_CASE("model: default inits depend on the side a matrix is on") {
     CHECK(*m.leaves[1].spec.init == "col major");
 }
 
-TEST_CASE("model: settings inherit (mm-params.md §5.1) and alg inherit resolves") {
+TEST_CASE("model: settings inherit (docs/spec/mm-params.md §5.1) and alg inherit resolves") {
     Model m = structure(R"(
 expr: A @ B @ C
 anim: {alg: vmprod}
@@ -80,7 +80,7 @@ TEST_CASE("model: child orientation follows the scheme unless given") {
     CHECK(c.root->left->orient.right_bottom);
 }
 
-TEST_CASE("model: block counts propagate (mm-params.md §5.3)") {
+TEST_CASE("model: block counts propagate (docs/spec/mm-params.md §5.3)") {
     Model m = structure(R"(
 expr: A @ B @ (C @ D)
 blocks: {i: 2, k: 3, j: 4}

@@ -1,4 +1,4 @@
-// CSV data with mm's roll-over (mm-values.md §2.2) and mm's url init resolved to a
+// CSV data with mm's roll-over (docs/spec/mm-values.md §2.2) and mm's url init resolved to a
 // local file by base name in the data dirs.
 #include <doctest/doctest.h>
 

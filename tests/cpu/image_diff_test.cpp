@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <unistd.h>
 
@@ -44,7 +45,8 @@ Image halves(int w, int h, int edge) {
 }
 
 std::string temp_path(const char* name) {
-    return std::string("/tmp/mmr_diff_test_") + std::to_string(getpid()) + "_" + name;
+    return (std::filesystem::temp_directory_path() /
+            ("mmr_diff_test_" + std::to_string(getpid()) + "_" + name)).string();
 }
 
 }  // namespace

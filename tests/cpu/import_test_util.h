@@ -1,6 +1,6 @@
 // Shared by the import_* tests: the article fixtures, a test-side encoder of mm
-// links (mm-url.md §3.1, written independently of src/scene), and a test-side
-// reading of a params object's meaning (mm-params.md §3, §5) to compare with the
+// links (docs/spec/mm-url.md §3.1, written independently of src/scene), and a test-side
+// reading of a params object's meaning (docs/spec/mm-params.md §3, §5) to compare with the
 // Model that mmr builds from an imported scene.
 #pragma once
 #include <nlohmann/json.hpp>
@@ -22,7 +22,7 @@ namespace mmr::test {
 
 using OJson = nlohmann::ordered_json;
 
-inline std::string fixture_dir() { return std::string(MMR_SHARED_DIR) + "/fixtures/article"; }
+inline std::string fixture_dir() { return MMR_FIXTURE_DIR; }  // tests/data/article
 
 struct Fixture {
     std::string name;  // "18-attn-head"
@@ -96,7 +96,7 @@ inline std::string json_link(const OJson& params) {
     return "https://bhosmer.github.io/mm/index.html?params=" + uri(params.dump());
 }
 
-// mm-url.md §3.1: flatten, number the names (prefix before last segment), emit the
+// docs/spec/mm-url.md §3.1: flatten, number the names (prefix before last segment), emit the
 // properties, then the name table. `spaces_as_20` writes spaces as %20 instead of '+'.
 inline std::string compressed_link(const OJson& params, bool spaces_as_20 = false) {
     std::vector<std::pair<std::string, const OJson*>> flat;
@@ -150,7 +150,7 @@ inline std::string compressed_link(const OJson& params, bool spaces_as_20 = fals
 
 // ---------------------------------------------------------------- meaning -----
 
-// What a params node means in mm, computed from the spec (mm-params.md) without
+// What a params node means in mm, computed from the spec (docs/spec/mm-params.md) without
 // mmr's code: one entry per node in pre-order.
 struct Expected {
     std::string name, path;

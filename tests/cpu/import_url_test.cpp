@@ -1,4 +1,4 @@
-// mm links -> params (mm-url.md): both encodings of all 43 article links decode to
+// mm links -> params (docs/spec/mm-url.md): both encodings of all 43 article links decode to
 // the fixtures; bad links give one-line errors.
 #include <doctest/doctest.h>
 
@@ -41,7 +41,7 @@ bool contains(const OJson& got, const OJson& want) {
 
 }  // namespace
 
-TEST_CASE("mm link: the worked example of mm-url.md 3.3") {
+TEST_CASE("mm link: the worked example of docs/spec/mm-url.md 3.3") {
     const std::string link =
         "https://bhosmer.github.io/mm/index.html?0=X+%3D+A+%40+B&1=X&15=true&2.1=A&2.3=false&2.4=4&2.5=3"
         "&6.1=B&6.3=false&6.4=3&6.5=2&7.8=vmprod&7.9=true&10.11=-10&10.12=10&10.13=10&14.11=0&14.12=1.5"
@@ -80,7 +80,7 @@ TEST_CASE("mm link: both encodings of every article link decode to its fixture")
         const OJson c = decode_mm_link(compressed_link(f.params));
         if (was_compressed) {
             CHECK(c == f.params);
-            CHECK(c.dump() == f.params.dump());  // key order too (mm-url.md 3.2)
+            CHECK(c.dump() == f.params.dump());  // key order too (docs/spec/mm-url.md 3.2)
         } else {
             CHECK(contains(c, with_compress(f.params, true)));
         }

@@ -1,4 +1,4 @@
-// Layout stage (mm-layout.md): block arithmetic, scheme rule, cube attachment
+// Layout stage (docs/spec/mm-layout.md): block arithmetic, scheme rule, cube attachment
 // and the reference coordinates of §9. Model trees are built by hand here so
 // the test does not depend on the scene parser.
 #include <doctest/doctest.h>
@@ -22,7 +22,7 @@ std::unique_ptr<Node> leaf(const std::string& name, int h, int w) {
     return n;
 }
 
-// own_k: this matmul's own "k blocks" (0 = inherit, mm-params.md §5.3).
+// own_k: this matmul's own "k blocks" (0 = inherit, docs/spec/mm-params.md §5.3).
 std::unique_ptr<Node> mm(std::unique_ptr<Node> l, std::unique_ptr<Node> r, int own_k = 0) {
     auto n = std::make_unique<Node>();
     n->matmul = true;
@@ -105,7 +105,7 @@ glm::dvec3 elem(const Layout& L, const Model& m, const std::string& name, int r,
 
 }  // namespace
 
-TEST_CASE("BlockSplit examples (mm-layout.md §2)") {
+TEST_CASE("BlockSplit examples (docs/spec/mm-layout.md §2)") {
     auto s = BlockSplit::make(10, 4, 0);
     CHECK(s.size == 3);
     CHECK(s.n == 4);
@@ -137,7 +137,7 @@ TEST_CASE("BlockSplit examples (mm-layout.md §2)") {
     CHECK(s.coord(4) == doctest::Approx(8));
 }
 
-TEST_CASE("scheme table (mm-layout.md §6)") {
+TEST_CASE("scheme table (docs/spec/mm-layout.md §6)") {
     // parent, blocks left, blocks right, zigzag left, zigzag right
     const char* rows[][5] = {
         {"-LTF", "+LBB", "+RTB", "+LTB", "+LTB"}, {"-LTB", "+RBB", "+RBB", "+RTB", "+LBB"},
@@ -161,7 +161,7 @@ TEST_CASE("scheme table (mm-layout.md §6)") {
     }
 }
 
-TEST_CASE("default scene L @ R 32^3 (mm-layout.md §9)") {
+TEST_CASE("default scene L @ R 32^3 (docs/spec/mm-layout.md §9)") {
     Model m = make_model(mm(leaf("L", 32, 32), leaf("R", 32, 32)), gap_of(4));
     Layout L = compute_layout(m);
     REQUIRE(L.cubes.size() == 1);
@@ -186,7 +186,7 @@ TEST_CASE("default scene L @ R 32^3 (mm-layout.md §9)") {
 
     // Roles, owners and plane normals. The frame's +z points into the cube, so
     // a camera outside sees a face "facing" when dot(n, p0 - cam) > 0
-    // (mm-look.md §6): result on +z side -> n = -z, left face -> +x, top -> -y.
+    // (docs/spec/mm-look.md §6): result on +z side -> n = -z, left face -> +x, top -> -y.
     const auto* res = L.matrix_of(m.root.get());
     CHECK(res->role == MatrixRole::Result);
     CHECK(res->owner == m.root.get());
@@ -206,7 +206,7 @@ TEST_CASE("default scene L @ R 32^3 (mm-layout.md §9)") {
     CHECK(c.Z(31) == 4);
 }
 
-TEST_CASE("4,3,2 gap 1 +RBB (mm-layout.md §9)") {
+TEST_CASE("4,3,2 gap 1 +RBB (docs/spec/mm-layout.md §9)") {
     Model m = make_model(mm(leaf("L", 4, 3), leaf("R", 3, 2)), gap_of(1), "+RBB");
     Layout L = compute_layout(m);
     const auto& c = L.cubes[0];
@@ -225,7 +225,7 @@ TEST_CASE("4,3,2 gap 1 +RBB (mm-layout.md §9)") {
     check_vec(elem(L, m, "(L @ R)", 3, 0), {-0.5, -1.5, -2});
 }
 
-TEST_CASE("10,9,5 gap 4 blocks 4/4/2 with a dead block (mm-layout.md §9)") {
+TEST_CASE("10,9,5 gap 4 blocks 4/4/2 with a dead block (docs/spec/mm-layout.md §9)") {
     Model m = make_model(mm(leaf("L", 10, 9), leaf("R", 9, 5)), gap_of(4), "-LTF", {4, 4, 2});
     Layout L = compute_layout(m);
     const auto& c = L.cubes[0];
@@ -253,7 +253,7 @@ TEST_CASE("10,9,5 gap 4 blocks 4/4/2 with a dead block (mm-layout.md §9)") {
     CHECK(rm->cols.n == 2);
 }
 
-TEST_CASE("A @ B @ C, blocks scheme, with and without scatter (mm-layout.md §9)") {
+TEST_CASE("A @ B @ C, blocks scheme, with and without scatter (docs/spec/mm-layout.md §9)") {
     auto build = [](double scatter) {
         LayoutSettings lay = gap_of(4);
         lay.scatter = scatter;
@@ -295,7 +295,7 @@ TEST_CASE("A @ B @ C, blocks scheme, with and without scatter (mm-layout.md §9)
     check_vec(Ls.box_max, {44, 19.5, 19.5});
 }
 
-TEST_CASE("wheel: inner result on the far side of the child cube (mm-layout.md §5)") {
+TEST_CASE("wheel: inner result on the far side of the child cube (docs/spec/mm-layout.md §5)") {
     LayoutSettings lay = gap_of(4);
     lay.scheme = "wheel";
     Model m = make_model(mm(mm(leaf("A", 32, 32), leaf("B", 32, 32)), leaf("C", 32, 32)), lay);
@@ -308,7 +308,7 @@ TEST_CASE("wheel: inner result on the far side of the child cube (mm-layout.md �
             CHECK(face_x - elem(L, m, "(A @ B)", r, c).x == doctest::Approx(39));
 }
 
-TEST_CASE("scatter distance: molecule and blast (mm-layout.md §7)") {
+TEST_CASE("scatter distance: molecule and blast (docs/spec/mm-layout.md §7)") {
     auto build = [](double blast, int molecule) {
         LayoutSettings lay = gap_of(2);
         lay.scatter = 10;

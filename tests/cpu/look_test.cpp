@@ -1,4 +1,4 @@
-// Value -> size/colour (mm-look.md §2): reference table, ranges, special values.
+// Value -> size/colour (docs/spec/mm-look.md §2): reference table, ranges, special values.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -19,7 +19,7 @@ void check_rgb(const float got[3], double r, double g, double b, double tol = 1e
 }
 }  // namespace
 
-TEST_CASE("element_look reference table (mm-look.md §2.6)") {
+TEST_CASE("element_look reference table (docs/spec/mm-look.md §2.6)") {
     struct Row {
         double x, f, hue, light, r, g, b;
     };
@@ -52,7 +52,7 @@ TEST_CASE("element_look reference table (mm-look.md §2.6)") {
     check_rgb(z.rgb, 0, 0, 0, 0);
 }
 
-TEST_CASE("special values (mm-look.md §2.1)") {
+TEST_CASE("special values (docs/spec/mm-look.md §2.1)") {
     VizSettings viz;
     MagnitudeRange range{0, 1};
     ElementLook n = element_look(std::numeric_limits<double>::quiet_NaN(), range, viz);
@@ -68,7 +68,7 @@ TEST_CASE("special values (mm-look.md §2.1)") {
     check_rgb(z.rgb, 0, 0, 0, 0);
 }
 
-TEST_CASE("magnitude ranges by sensitivity (mm-look.md §2.2)") {
+TEST_CASE("magnitude ranges by sensitivity (docs/spec/mm-look.md §2.2)") {
     Matrix m(2, 2);
     m.v = {0.5f, -2.0f, 0.25f, std::numeric_limits<float>::quiet_NaN()};
     MatrixStats s = matrix_stats(m);

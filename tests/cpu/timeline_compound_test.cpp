@@ -1,4 +1,4 @@
-// Compound expressions (mm-animation.md §4-§7): dependency order, fusion, end of
+// Compound expressions (docs/spec/mm-animation.md §4-§7): dependency order, fusion, end of
 // cycle rules, hide inputs, a leaf used twice.
 #include "timeline_test_util.h"
 

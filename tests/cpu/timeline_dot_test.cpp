@@ -1,4 +1,4 @@
-// Dot-product, vmprod and mvprod families (mm-animation.md §3.1-3.2): interior
+// Dot-product, vmprod and mvprod families (docs/spec/mm-animation.md §3.1-3.2): interior
 // products at their lattice points, highlights, reveals, blocks, partial planes.
 #include <cmath>
 

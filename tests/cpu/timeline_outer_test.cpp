@@ -1,4 +1,4 @@
-// vvprod and axpy (mm-animation.md §3.3): the running sum in the result, outer
+// vvprod and axpy (docs/spec/mm-animation.md §3.3): the running sum in the result, outer
 // product planes at depth k, highlights of left columns and right rows/elements.
 #include <cmath>
 

@@ -1,4 +1,4 @@
-// Steps per root cycle: every period of mm-animation.md §5-§6 (verified with mm).
+// Steps per root cycle: every period of docs/spec/mm-animation.md §5-§6 (verified with mm).
 #include <array>
 #include <map>
 

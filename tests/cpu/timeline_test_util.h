@@ -21,7 +21,7 @@ struct Scene {
     const Matrix& values(const Node& n) const { return model.matrix(n); }
 };
 
-// World position of the interior lattice point (i, k, j) of a matmul (mm-layout.md §3-4).
+// World position of the interior lattice point (i, k, j) of a matmul (docs/spec/mm-layout.md §3-4).
 inline glm::dvec3 lattice(const Layout& layout, const Node& matmul, int i, int k, int j) {
     const CubePlacement& c = *layout.cube_of(&matmul);
     return glm::dvec3(c.local * glm::dvec4(c.X(j), c.Y(i), c.Z(k), 1.0));

@@ -1,4 +1,4 @@
-// CSV data (mm-values.md §2.2) with our stricter field check.
+// CSV data (docs/spec/mm-values.md §2.2) with our stricter field check.
 #include <doctest/doctest.h>
 
 #include <cmath>

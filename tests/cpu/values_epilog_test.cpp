@@ -1,4 +1,4 @@
-// Epilogs (mm-values.md §4) and matmul evaluation (§3), hand-computed values.
+// Epilogs (docs/spec/mm-values.md §4) and matmul evaluation (§3), hand-computed values.
 #include <doctest/doctest.h>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Leaf initialisation: mm-values.md §2 (inits, range mapping, dropout) and §5 (Rng).
+// Leaf initialisation: docs/spec/mm-values.md §2 (inits, range mapping, dropout) and §5 (Rng).
 #include <doctest/doctest.h>
 
 #include <cmath>

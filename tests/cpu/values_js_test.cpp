@@ -1,4 +1,4 @@
-// Init "expr" formulas (mm-values.md §2.3) evaluated by Duktape in a child process.
+// Init "expr" formulas (docs/spec/mm-values.md §2.3) evaluated by Duktape in a child process.
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 

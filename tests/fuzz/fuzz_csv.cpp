@@ -6,11 +6,14 @@
 #include <cstdio>
 #include <string>
 
+#include <filesystem>
+
 #include "mmr/core/error.h"
 #include "mmr/model/values.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-    static const std::string path = "/tmp/mmr-fuzz-csv-" + std::to_string(getpid()) + ".csv";
+    static const std::string path =
+        (std::filesystem::temp_directory_path() / ("mmr-fuzz-csv-" + std::to_string(getpid()) + ".csv")).string();
     FILE* f = std::fopen(path.c_str(), "wb");
     if (!f) return 0;
     std::fwrite(data, 1, size, f);

@@ -163,7 +163,7 @@ TEST_CASE("a renderer follows the draw list's size and survives empty lists") {
 
 #include "../../src/gl/ball_sprite.h"
 
-TEST_CASE("the ball sprite has ball.png's measured properties (mm-look.md §3.3)") {
+TEST_CASE("the ball sprite has ball.png's measured properties (docs/spec/mm-look.md §3.3)") {
     std::vector<uint8_t> t = make_ball_sprite();
     REQUIRE(t.size() == size_t(kBallSpriteSize * kBallSpriteSize * 4));
     int opaque = 0, max_shade = 0, max_col = 0, max_row = 0;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "av_decode.h"
@@ -41,9 +42,9 @@ double mean_abs_diff(const Image& a, const Image& b) {
 }
 
 std::string temp_path(const char* name) {
-    char dir[] = "/tmp/mmr-render-video-XXXXXX";
-    REQUIRE(mkdtemp(dir));
-    return std::string(dir) + "/" + name;
+    std::string dir = (std::filesystem::temp_directory_path() / "mmr-render-video-XXXXXX").string();
+    REQUIRE(mkdtemp(dir.data()));
+    return dir + "/" + name;
 }
 
 }  // namespace

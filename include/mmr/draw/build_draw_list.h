@@ -1,5 +1,5 @@
 // Frame state -> draw list: sprites for matrix elements, row guides, flow
-// guides, legends and axes (mm-look.md), all in world space.
+// guides, legends and axes (docs/spec/mm-look.md), all in world space.
 #pragma once
 #include <vector>
 
@@ -9,7 +9,7 @@
 
 namespace mmr {
 
-// mm's camera (mm-look.md §8). Without an explicit position the default
+// mm's camera (docs/spec/mm-look.md §8). Without an explicit position the default
 // (-48, 48, 48) is scaled by the scene's size relative to mm's default scene,
 // as mm does when an expression is edited.
 CameraView camera_view(const CameraSpec& cam, const Layout& layout, int width, int height);
@@ -18,17 +18,17 @@ CameraView camera_view(const CameraSpec& cam, const Layout& layout, int width, i
 void add_elements(const Model& model, const MatrixPlacement& mp, int width, int height,
                   std::vector<PointVertex>& out);
 
-// Row guides of one matrix (mm-look.md §4.1), `level` = deco row guides.
+// Row guides of one matrix (docs/spec/mm-look.md §4.1), `level` = deco row guides.
 void add_row_guides(const MatrixPlacement& mp, double level, std::vector<LineVertex>& out);
 
-// Flow-guide arrow of one cube (mm-look.md §5), `s` = deco flow guides.
+// Flow-guide arrow of one cube (docs/spec/mm-look.md §5), `s` = deco flow guides.
 void add_flow_guide(const CubePlacement& cube, double s, std::vector<TriVertex>& out);
 
-// Name and shape legends of one matrix (mm-look.md §6).
+// Name and shape legends of one matrix (docs/spec/mm-look.md §6).
 void add_legends(const Model& model, const MatrixPlacement& mp, const CameraView& cam,
                  std::vector<TextVertex>& out);
 
-// World axes (mm-look.md §4.3), drawn when deco.axes is set.
+// World axes (docs/spec/mm-look.md §4.3), drawn when deco.axes is set.
 void add_axes(std::vector<LineVertex>& out);
 
 // The whole static scene.

@@ -7,7 +7,7 @@
 namespace mmr {
 
 // One element sprite. `size` is the diameter numerator: the on-screen diameter
-// in pixels is size / view_depth (mm-look.md §3.2), i.e. size = f * elem_scale *
+// in pixels is size / view_depth (docs/spec/mm-look.md §3.2), i.e. size = f * elem_scale *
 // min(width, height). rgb is written as is (no sRGB encoding), unclamped before
 // the sprite shading multiplies it.
 struct PointVertex {
@@ -38,7 +38,7 @@ struct CameraView {
     float position[3] = {-48, 48, 48};
     float target[3] = {0, 0, 0};
     float up[3] = {0, 1, 0};
-    float fov_y_deg = 45;  // already adjusted for aspect (mm-look.md §8)
+    float fov_y_deg = 45;  // already adjusted for aspect (docs/spec/mm-look.md §8)
     float near_plane = 5, far_plane = 10000;
 };
 

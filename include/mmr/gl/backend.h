@@ -55,7 +55,7 @@ std::unique_ptr<Renderer> create_renderer(BackendKind kind, int width, int heigh
                                           const RenderOptions& opts = {});
 
 // Stops glibc from trimming and re-faulting the heap every frame, which halves
-// llvmpipe's throughput (notes pitfall 1). create_renderer calls it; calling it
+// llvmpipe's throughput (docs/dev/headless-gl.md pitfall 1). create_renderer calls it; calling it
 // again is harmless.
 void tune_malloc();
 

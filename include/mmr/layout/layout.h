@@ -1,4 +1,4 @@
-// 3D layout (mm-layout.md): where every element of every matrix is, per cube.
+// 3D layout (docs/spec/mm-layout.md): where every element of every matrix is, per cube.
 #pragma once
 #include <glm/glm.hpp>
 #include <vector>
@@ -7,7 +7,7 @@
 
 namespace mmr {
 
-// Block partition of one dimension (mm-layout.md §2).
+// Block partition of one dimension (docs/spec/mm-layout.md §2).
 struct BlockSplit {
     int N = 0;       // length
     int n = 1;       // requested blocks, min(c, N)
@@ -23,7 +23,7 @@ struct BlockSplit {
 
 enum class MatrixRole { LeftLeaf, RightLeaf, Result };
 
-// One matrix drawn in the scene, with its own 2D frame (mm-layout.md §3):
+// One matrix drawn in the scene, with its own 2D frame (docs/spec/mm-layout.md §3):
 // element (r, c) sits at frame * (gap + cols.coord(c), gap + rows.coord(r), 0, 1).
 struct MatrixPlacement {
     const Node* node = nullptr;   // the leaf, or the matmul whose result this is

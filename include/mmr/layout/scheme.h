@@ -1,4 +1,4 @@
-// Layout schemes (mm-layout.md §6): a child's orientation from its parent's.
+// Layout schemes (docs/spec/mm-layout.md §6): a child's orientation from its parent's.
 #pragma once
 #include <string>
 

@@ -1,4 +1,4 @@
-// Value -> sprite size and colour (mm-look.md §2).
+// Value -> sprite size and colour (docs/spec/mm-look.md §2).
 #pragma once
 #include "mmr/model/matrix.h"
 #include "mmr/scene/settings.h"
@@ -9,7 +9,7 @@ struct MagnitudeRange {
     double absmin = 0, absmax = 0;
 };
 
-// Per-matrix magnitudes recorded when the matrix is created (mm-look.md §2.2).
+// Per-matrix magnitudes recorded when the matrix is created (docs/spec/mm-look.md §2.2).
 struct MatrixStats {
     double local_absmin = 0, local_absmax = 0;
 };
@@ -26,13 +26,13 @@ struct ElementLook {
 
 ElementLook element_look(double x, const MagnitudeRange& range, const VizSettings& viz);
 
-// three.js HSL -> RGB (mm-look.md §2.5).
+// three.js HSL -> RGB (docs/spec/mm-look.md §2.5).
 void hsl_to_rgb(double h, double s, double l, float out[3]);
 
-// sRGB encoding of a linear value (mm-look.md §1).
+// sRGB encoding of a linear value (docs/spec/mm-look.md §1).
 double srgb_encode(double linear);
 
-// Highlight ("bump") addend per channel (mm-look.md §2.7).
+// Highlight ("bump") addend per channel (docs/spec/mm-look.md §2.7).
 constexpr float kHighlightAdd = 0.21586f;
 
 }  // namespace mmr

@@ -1,4 +1,4 @@
-// SceneSpec -> Model: expression tree, effective settings (mm-params.md §5),
+// SceneSpec -> Model: expression tree, effective settings (docs/spec/mm-params.md §5),
 // shapes, block propagation and values.
 #pragma once
 #include "mmr/model/model.h"

@@ -1,4 +1,4 @@
-// Matrix data from files: CSV (mm's roll-over, mm-values.md §2.2), NumPy .npy and
+// Matrix data from files: CSV (mm's roll-over, docs/spec/mm-values.md §2.2), NumPy .npy and
 // .npz, and safetensors; mm's `url` init resolved to a local file by base name.
 //
 // The readers never trust a file: every size, offset and count is checked against

@@ -38,7 +38,7 @@ struct Node {
     Orientation orient;
     DecoSettings deco;
     VizSettings viz;
-    BlockCounts blocks;  // propagated counts (mm-params.md §5.3)
+    BlockCounts blocks;  // propagated counts (docs/spec/mm-params.md §5.3)
     int row_blocks = 1, col_blocks = 1;  // for any node: blocks of its matrix (rows, cols)
 
     const Matrix& matrix(const std::vector<Leaf>& leaves) const {

@@ -1,5 +1,5 @@
 // Matrix values: seeded random numbers, mm's init functions, epilogs and
-// matmul evaluation (mm-values.md §2–§5).
+// matmul evaluation (docs/spec/mm-values.md §2–§5).
 #pragma once
 #include <cstdint>
 #include <random>
@@ -28,13 +28,13 @@ private:
 const std::vector<std::string>& init_names();
 bool is_init(const std::string& name);
 
-// Fills an h x w matrix per mm-values.md §2 (range mapping §2.1, dropout §2.4,
+// Fills an h x w matrix per docs/spec/mm-values.md §2 (range mapping §2.1, dropout §2.4,
 // draw order §5). `scene_dir` resolves relative CSV paths. Throws mmr::Error with
 // a one-line message naming spec.loc / the file on bad input.
 Matrix init_matrix(const LeafSpec& spec, const std::string& init, int h, int w, Rng& rng,
                    const std::string& scene_dir);
 
-// CSV data (mm-values.md §2.2): rows of numbers with roll-over.
+// CSV data (docs/spec/mm-values.md §2.2): rows of numbers with roll-over.
 struct CsvData {
     std::vector<std::vector<double>> rows;
     double at(int i, int j) const;  // rows[i mod n][j mod len(row)]
@@ -50,7 +50,7 @@ constexpr double kInitExprTimeoutSeconds = 10.0;
 Matrix eval_js_matrix(const std::string& formula, int h, int w, double timeout_seconds,
                       const std::string& where);
 
-// Epilogs (mm-values.md §4), names in mm's menu order.
+// Epilogs (docs/spec/mm-values.md §4), names in mm's menu order.
 const std::vector<std::string>& epilog_names();
 bool is_epilog(const std::string& name);
 double epilog_pointwise(const std::string& epilog, double x, int D);

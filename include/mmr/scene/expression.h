@@ -1,4 +1,4 @@
-// mm's expression grammar (mm-values.md §1):
+// mm's expression grammar (docs/spec/mm-values.md §1):
 //   expr    := [ name "=" ] operand ( "@" operand )+
 //   operand := name | "(" expr ")" | "(" operand ")"
 // '@' is left-associative; whitespace is ignored.
@@ -22,7 +22,7 @@ struct ExprNode {
 std::unique_ptr<ExprNode> parse_expression(const std::string& text, const std::string& where,
                                            int column_offset = 0);
 
-// Regenerates mm's canonical expression text from a tree (mm-values.md §1.4).
+// Regenerates mm's canonical expression text from a tree (docs/spec/mm-values.md §1.4).
 std::string expression_text(const ExprNode& root);
 
 }  // namespace mmr

@@ -1,4 +1,4 @@
-// mm's params object (mm-params.md) and links (mm-url.md) <-> SceneSpec.
+// mm's params object (docs/spec/mm-params.md) and links (docs/spec/mm-url.md) <-> SceneSpec.
 //
 //   link --decode_mm_link--> params --scene_from_params--> SceneSpec --write_scene--> YAML
 //   SceneSpec --params_from_scene--> params --encode_mm_link_json--> link
@@ -18,7 +18,7 @@ namespace mmr {
 
 using ParamsJson = nlohmann::ordered_json;  // keeps mm's key order
 
-// mm's default params object (mm-params.md §1-§4), in mm's key order.
+// mm's default params object (docs/spec/mm-params.md §1-§4), in mm's key order.
 const ParamsJson& mm_default_params();
 
 // ---------------------------------------------------------------- links --------
@@ -29,7 +29,7 @@ const ParamsJson& mm_default_params();
 bool looks_like_mm_link(const std::string& text);
 
 // Decodes a link (index.html?params=..., the compressed numbered-key form, or
-// ref.html?mm=...) over mm's defaults, as mm does on page load (mm-url.md §1-§3):
+// ref.html?mm=...) over mm's defaults, as mm does on page load (docs/spec/mm-url.md §1-§3):
 // `expr` regenerated, `sync_expr` removed, `compress` set. Bad links (not an mm link,
 // truncated, name table that does not match, JSON that does not parse or is not a
 // params object, config links, which would need a download) throw mmr::Error naming
@@ -42,9 +42,9 @@ ParamsJson params_from_json_text(const std::string& text, const std::string& whe
 
 // Links to mm (https://bhosmer.github.io/mm/index.html?...).
 std::string encode_mm_link_json(const ParamsJson& params);
-std::string encode_mm_link_compressed(const ParamsJson& params);  // mm-url.md §3.1
+std::string encode_mm_link_compressed(const ParamsJson& params);  // docs/spec/mm-url.md §3.1
 
-// mm's regeneration of `expr` from a params tree (mm-values.md §1.4).
+// mm's regeneration of `expr` from a params tree (docs/spec/mm-values.md §1.4).
 std::string mm_generate_expr(const ParamsJson& root);
 
 // JavaScript's Number -> String for doubles (shortest round trip, "1e-7", "0.5").

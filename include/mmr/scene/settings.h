@@ -1,4 +1,4 @@
-// mm's setting groups (mm-params.md §4) as effective values, plus partial
+// mm's setting groups (docs/spec/mm-params.md §4) as effective values, plus partial
 // overrides that a subtree may carry. Effective settings of a child are the
 // parent's effective settings overlaid with the child's overrides (§5.1).
 #pragma once
@@ -23,7 +23,7 @@ struct LayoutSettings {
     double blast = 0;
 };
 
-// The four orientation keys of one matmul (mm-layout.md §6: "±LR TB FB").
+// The four orientation keys of one matmul (docs/spec/mm-layout.md §6: "±LR TB FB").
 struct Orientation {
     bool positive = false;      // polarity: negative(false) | positive(true)
     bool left_right = false;    // left placement: left(false) | right(true)

@@ -17,7 +17,7 @@ struct GlyphQuad {
 
 struct TextShape {
     std::vector<GlyphQuad> quads;
-    float width = 0;   // bounding-box width along the baseline ("len" in mm-look.md §6)
+    float width = 0;   // bounding-box width along the baseline ("len" in docs/spec/mm-look.md §6)
     float height = 0;  // bounding-box height ("th")
     float min_x = 0, min_y = 0;  // bounding box lower-left (glyph outlines)
 };

@@ -1,4 +1,4 @@
-// mm's animation (mm-animation.md) as a CPU simulation, step by step, and its
+// mm's animation (docs/spec/mm-animation.md) as a CPU simulation, step by step, and its
 // conversion to a draw list. Values never change (they were computed by the
 // model); a step hides, reveals and highlights elements, moves the interior
 // product mats and reveals results. The one exception is the vvprod/axpy
@@ -24,7 +24,7 @@ class Sheet;
 struct State;
 }  // namespace timeline
 
-// Display state of one element (mm-look.md §2.7): Shown = size and colour from its
+// Display state of one element (docs/spec/mm-look.md §2.7): Shown = size and colour from its
 // value, Hidden = not drawn, Highlighted = normal size, colour + kHighlightAdd.
 enum class ElementMode : uint8_t { Shown, Hidden, Highlighted };
 
@@ -44,7 +44,7 @@ private:
     const timeline::Sheet* s_;
 };
 
-// An animation intermediate that currently exists (mm-animation.md §1).
+// An animation intermediate that currently exists (docs/spec/mm-animation.md §1).
 struct Intermediate {
     enum class Kind { Interior, PartialPlane } kind;
     const Node* matmul;
@@ -76,7 +76,7 @@ public:
     // Inspection.
     MatrixView matrix(const Node& n) const;  // n's leaf or result placement
     std::vector<Intermediate> intermediates() const;
-    // Fusion index of an animated matmul (mm-animation.md §3; -1 before its
+    // Fusion index of an animated matmul (docs/spec/mm-animation.md §3; -1 before its
     // first step of the cycle), or -2 if the matmul is not animated.
     int cursor(const Node& matmul) const;
 

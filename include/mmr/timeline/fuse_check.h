@@ -1,4 +1,4 @@
-// Fusion (mm-animation.md §6) only joins certain algorithm pairs; a fuse mode
+// Fusion (docs/spec/mm-animation.md §6) only joins certain algorithm pairs; a fuse mode
 // that can never apply is almost always a mistake in the scene.
 #pragma once
 #include <string>

@@ -1,4 +1,4 @@
-// From video time to animation steps and camera angle (mm-animation.md §8, §9).
+// From video time to animation steps and camera angle (docs/spec/mm-animation.md §8, §9).
 // Step n (1-based) is current from time (n - 1) / speed: mm's nominal rate.
 #pragma once
 #include <cstdint>
