@@ -8,7 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mmr=${1:-$here/../../build/mmr}
-fixtures=${2:-$here/../../../shared/fixtures/article}
+fixtures=${2:-$here/../../tests/data/article}
 out=${3:-$here}
 empty=$(mktemp -d)
 trap 'rmdir "$empty"' EXIT
