@@ -135,6 +135,21 @@ std::optional<std::string> MapReader::string(const std::string& key) {
     return n.Scalar();
 }
 
+// The page of the user's reference that explains the values of a choice key.
+static std::string doc_page(const std::string& key) {
+    static const std::pair<const char*, const char*> kPages[] = {
+        {"scheme", "docs/layout.md"},          {"polarity", "docs/layout.md"},
+        {"left_placement", "docs/layout.md"},  {"right_placement", "docs/layout.md"},
+        {"result_placement", "docs/layout.md"}, {"sensitivity", "docs/look.md"},
+        {"alg", "docs/animation.md"},          {"fuse", "docs/animation.md"},
+        {"init", "docs/values.md"},            {"fallback", "docs/values.md"},
+        {"epilog", "docs/values.md"},          {"format", "docs/values.md"},
+    };
+    for (const auto& [k, page] : kPages)
+        if (key == k) return page;
+    return "";
+}
+
 std::optional<std::string> MapReader::choice(const std::string& key,
                                              const std::vector<std::string>& allowed) {
     auto v = string(key);
@@ -144,8 +159,10 @@ std::optional<std::string> MapReader::choice(const std::string& key,
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
     std::string guess = closest_match(*v, allowed);
+    const std::string doc = doc_page(key);
     fail_at(get(key), "unknown " + key + " '" + *v + "' in '" + key_path(key) + "'",
-            (guess.empty() ? "" : "did you mean '" + guess + "'? ") + "choose one of: " + list);
+            (guess.empty() ? "" : "did you mean '" + guess + "'? ") + "choose one of: " + list +
+                (doc.empty() ? "" : " (what each does: " + doc + ")"));
 }
 
 void MapReader::finish(const std::vector<std::string>& allowed) const {

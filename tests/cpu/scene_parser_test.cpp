@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
+#include <string>
+
 #include "mmr/core/error.h"
 #include "mmr/scene/scene_parser.h"
 
@@ -102,7 +105,12 @@ TEST_CASE("scene: bad input gives one-line errors with file:line:column") {
     CHECK(error_of("expr: A @ B\nmatrices:\n  A: {init: gausian}\n") ==
           "s.yaml:3:13: unknown init 'gausian' in 'matrices.A.init'; did you mean 'gaussian'? "
           "choose one of: rows, cols, row major, col major, pt linear, uniform, gaussian, tril mask, "
-          "triu mask, eye, diff, url, expr, csv");
+          "triu mask, eye, diff, url, expr, csv (what each does: docs/values.md)");
+    // the page named for each choice exists in the repository
+    for (const char* page : {"docs/values.md", "docs/layout.md", "docs/look.md", "docs/animation.md"})
+        CHECK_MESSAGE(std::ifstream(std::string(MMR_SOURCE_DIR) + "/" + page).good(), page);
+    CHECK(error_of("expr: A @ B\nviz: {sensitivity: lokal}\n").find("(what each does: docs/look.md)") !=
+          std::string::npos);
     CHECK(error_of("expr: A @ B\nmatmuls:\n  A @ B: {epilog: softmx}\n")
               .find("unknown epilog 'softmx' in 'matmuls.A @ B.epilog'; did you mean 'softmax'?") !=
           std::string::npos);
