@@ -10,6 +10,7 @@
 #include "mmr/render/still.h"
 #include "mmr/model/build_model.h"
 #include "mmr/scene/load_scene.h"
+#include "mmr/timeline/fuse_check.h"
 #include "mmr/scene/scene_parser.h"
 
 namespace mmr::cmd {
@@ -87,6 +88,7 @@ void add_check(CLI::App& app) {
     sub->callback([scene, data_dirs] {
         SceneSpec spec = load_scene(*scene, LoadOptions{*data_dirs});  // a file or an mm link
         Model model = build_model(spec);
+        check_fusion(model, spec.path);  // a fuse mode that can never apply
         std::cout << *scene << ": ok\n";
         post_order(*model.root, [&](const Node& n) {
             if (n.matmul)

@@ -5,6 +5,7 @@
 #include "mmr/core/error.h"
 #include "mmr/model/build_model.h"
 #include "mmr/timeline/animation.h"
+#include "mmr/timeline/fuse_check.h"
 
 namespace mmr {
 
@@ -17,6 +18,7 @@ Image render_still(const SceneSpec& scene, const StillOptions& opts) {
     Layout layout = compute_layout(model);
     DrawList dl = build_draw_list(model, layout, scene.output.width, scene.output.height);
     if (opts.step != 0) {
+        check_fusion(model, scene.path);  // as render does: a fuse that can never apply
         Animation anim(model, layout);
         if (!anim.animated())
             fail("--step " + std::to_string(opts.step), "the scene is not animated (anim.alg is none)",

@@ -363,6 +363,10 @@ SceneSpec parse_scene(const std::string& text, const std::string& path) {
             auto v = b.integer(d, 1, 1000000);
             auto v2 = b.integer(std::string(d) + "_blocks", 1, 1000000);
             int& dst = d[0] == 'i' ? s.blocks.i : d[0] == 'k' ? s.blocks.k : s.blocks.j;
+            if (v && v2)
+                b.fail_at(b.get(std::string(d) + "_blocks"),
+                          "'blocks." + std::string(d) + "' is given twice, as '" + d + "' and '" + d + "_blocks'",
+                          "keep one of them");
             if (v) dst = *v;
             if (v2) dst = *v2;
         }

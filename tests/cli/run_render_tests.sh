@@ -62,6 +62,10 @@ printf 'expr: A @ B\nanim: {alg: vmprd}\n' > "$work/alg.yaml"
 expect_error "unknown algorithm" 1 "did you mean 'vmprod'?" -- render "$work/alg.yaml" -o "$work/out/x.mp4"
 printf 'expr: A @ B @ C\nanim: {alg: "dotprod (row major)", fuse: sync}\n' > "$work/fuse.yaml"
 expect_error "fuse cannot apply" 1 "dot products and axpy never do" -- render "$work/fuse.yaml" -o "$work/out/x.mp4"
+expect_error "fuse cannot apply: still --step" 1 "dot products and axpy never do" -- \
+  still "$work/fuse.yaml" --step 2 -o "$work/out/x.png"
+[ ! -e "$work/out/x.png" ] && ok || bad "still --step with an impossible fuse wrote a file"
+expect_error "fuse cannot apply: check" 1 "dot products and axpy never do" -- check "$work/fuse.yaml"
 printf 'expr: A @ B\n' > "$work/static.yaml"
 expect_error "static scene" 1 "give --duration SECONDS" -- render "$work/static.yaml" -o "$work/out/x.mp4"
 expect_error "step outside" 1 "--step 7: outside the animation, whose cycle has steps 1 to 6" -- still "$work/anim.yaml" -o "$work/out/x.png" --step 7

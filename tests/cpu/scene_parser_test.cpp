@@ -106,6 +106,8 @@ TEST_CASE("scene: bad input gives one-line errors with file:line:column") {
           "s.yaml:3:13: unknown init 'gausian' in 'matrices.A.init'; did you mean 'gaussian'? "
           "choose one of: rows, cols, row major, col major, pt linear, uniform, gaussian, tril mask, "
           "triu mask, eye, diff, url, expr, csv (what each does: docs/values.md)");
+    CHECK(error_of("expr: A @ B\nblocks: {i: 2, i_blocks: 3}\n") ==
+          "s.yaml:2:26: 'blocks.i' is given twice, as 'i' and 'i_blocks'; keep one of them");
     // the page named for each choice exists in the repository
     for (const char* page : {"docs/values.md", "docs/layout.md", "docs/look.md", "docs/animation.md"})
         CHECK_MESSAGE(std::ifstream(std::string(MMR_SOURCE_DIR) + "/" + page).good(), page);
