@@ -76,10 +76,9 @@ void Sheet::emit_points(std::vector<PointVertex>& out, int width, int height) {
             const ElementMode md = mode_[e];
             const ElementLook& lk = look_[e];
             if (md == ElementMode::Hidden || lk.size <= 0) continue;  // size 0: not drawn
-            const float add = md == ElementMode::Highlighted ? kHighlightAdd : 0.0f;
+            const float k = md == ElementMode::Highlighted ? kHighlightScale : 1.0f;
             const glm::vec3& p = pos_[e];
-            points_.push_back({p.x, p.y, p.z, lk.size * px, lk.rgb[0] + add, lk.rgb[1] + add,
-                               lk.rgb[2] + add});
+            points_.push_back({p.x, p.y, p.z, lk.size * px, lk.rgb[0] * k, lk.rgb[1] * k, lk.rgb[2] * k});
         }
         points_valid_ = true;
         points_px_ = px;

@@ -32,7 +32,11 @@ void hsl_to_rgb(double h, double s, double l, float out[3]);
 // sRGB encoding of a linear value (docs/spec/mm-look.md §1).
 double srgb_encode(double linear);
 
-// Highlight ("bump") addend per channel (docs/spec/mm-look.md §2.7).
-constexpr float kHighlightAdd = 0.21586f;
+// Highlight ("bump") of an element an animation step is consuming: mm's code means
+// to add mid-grey (linear 0.21586, docs/spec/mm-look.md §2.7) but its colour
+// function returns a shared temporary, so the colour is added to itself: what mm
+// draws is the colour doubled (unclamped; the framebuffer clamps). mmr draws what
+// mm draws.
+constexpr float kHighlightScale = 2.0f;
 
 }  // namespace mmr

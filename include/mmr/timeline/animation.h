@@ -25,7 +25,7 @@ struct State;
 }  // namespace timeline
 
 // Display state of one element (docs/spec/mm-look.md §2.7): Shown = size and colour from its
-// value, Hidden = not drawn, Highlighted = normal size, colour + kHighlightAdd.
+// value, Hidden = not drawn, Highlighted = normal size, colour x kHighlightScale.
 enum class ElementMode : uint8_t { Shown, Hidden, Highlighted };
 
 // Read-only view of one drawn matrix: a leaf or result placement, an interior
