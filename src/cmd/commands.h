@@ -3,6 +3,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include "mmr/core/error.h"
 #include "mmr/scene/scene_spec.h"
 
 namespace mmr::cmd {
@@ -19,11 +20,13 @@ void add_test(CLI::App& app);  // test_cmd.cpp
 // seed, GL backend and antialiasing.
 struct SceneArgs {
     std::vector<std::string> data_dirs;  // --data-dir (url data files)
+    bool allow_any_path = false;         // --allow-any-path (data files outside those folders)
     std::string size;                    // --size WxH (empty: the scene's)
-    long long seed = -1;                 // --seed (-1: the scene's)
+    std::string seed;                    // --seed, 0..2^64-1 (empty: the scene's)
     std::string backend = "auto";        // --backend
     std::string aa;                      // --aa (empty: the default, smooth)
     int msaa = -1;                       // --msaa, alias of --aa (-1: not given)
+    std::string max_elements, max_multiply_adds;  // --max-elements, --max-multiply-adds (empty: default)
 };
 void add_scene_options(CLI::App* sub, SceneArgs& args);
 // Loads a scene file or mm link and applies --seed and --size.
@@ -44,7 +47,24 @@ std::string parse_error_message(const CLI::App& app, const CLI::App* sub, const 
 
 // Parses "1920x1080"; throws mmr::Error naming the option.
 void parse_size(const std::string& text, int& width, int& height);
+// Parses --seed: a whole number 0..2^64-1 (digits only); throws mmr::Error.
+uint64_t parse_seed(const std::string& text);
+// Parses a limit option's value (a finite number >= 1); throws mmr::Error naming `option`.
+double parse_limit(const std::string& text, const char* option);
 // Fails early if the output's folder does not exist or is not writable.
 void check_output_path(const std::string& path, const std::vector<std::string>& extensions);
+
+// output.cpp. Flushes std::cout and stdout; throws StdoutError "writing to standard
+// output failed (No space left on device); ..." if anything written to them was lost.
+struct StdoutError : Error {
+    using Error::Error;
+};
+void finish_stdout();
+// --js-errors error|zero (still, render, check), applied to every matrix of `spec`.
+void add_js_errors_option(CLI::App* sub, std::string& mode);
+void apply_js_errors(SceneSpec& spec, const std::string& mode);
+// The end of the "Exit codes:" line of the commands that write files.
+inline const char* const kInterruptedCodes =
+    "130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM, 129 by SIGHUP (no temporary or partial file is left)";
 
 }  // namespace mmr::cmd

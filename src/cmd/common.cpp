@@ -2,11 +2,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "commands.h"
 #include "mmr/core/error.h"
+#include "mmr/core/quote.h"
 #include "mmr/scene/load_scene.h"
 
 namespace mmr::cmd {
@@ -16,8 +21,22 @@ void add_scene_options(CLI::App* sub, SceneArgs& a) {
                     "Folder where url data files are looked up by base name (repeatable; default: the "
                     "scene's folder, then ./data)")
         ->allow_extra_args(false);  // one value each time
+    sub->add_flag("--allow-any-path", a.allow_any_path, "Read data files (file:, url) from anywhere; by default only from the scene's folder and the data folders");
     sub->add_option("--size", a.size, "Image size WIDTHxHEIGHT (default: the scene's output, 1280x720)");
-    sub->add_option("--seed", a.seed, "Seed for random inits (overrides the scene's)");
+    // A usage error (exit 2) when not a whole number in 0..2^64-1: never clamped.
+    sub->add_option("--seed", a.seed, "Seed for random inits, 0 to 2^64-1 (overrides the scene's)")
+        ->type_name("UINT")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+                if (v.find_first_not_of("-+0123456789") != std::string::npos || v.empty() ||
+                    v.find_first_of("0123456789") == std::string::npos)
+                    return "value " + shown_value(v) + ": not a whole number";
+                if (v[0] == '-' || v[0] == '+' || v.find_first_of("+-", 1) != std::string::npos || v.size() > 20 ||
+                    (v.size() == 20 && v > "18446744073709551615"))
+                    return "value " + shown_value(v) + ": out of range; use 0 to 18446744073709551615";
+                return "";
+            },
+            "UINT"));
     sub->add_option("--backend", a.backend, "Rendering backend: auto, egl or osmesa");
     sub->add_option("--aa", a.aa,
                     "Antialiasing of lines, text and flow guides: smooth (default: coverage of 4 samples "
@@ -26,25 +45,70 @@ void add_scene_options(CLI::App* sub, SceneArgs& a) {
         ->check(CLI::IsMember({"msaa", "smooth", "none"}));
     sub->add_option("--msaa", a.msaa, "Alias: --msaa 2|4 = --aa msaa with that many samples, --msaa 0 = --aa none")
         ->check(CLI::IsMember({0, 2, 4}));
+    sub->add_option("--max-elements", a.max_elements,
+                    "Refuse scenes that draw more matrix elements than this (default 2e7)");
+    sub->add_option("--max-multiply-adds", a.max_multiply_adds,
+                    "Refuse scenes whose matmuls need more multiply-adds than this (default 4e9)");
 }
 
 SceneSpec load_scene_args(const std::string& scene, const SceneArgs& a) {
-    SceneSpec spec = load_scene(scene, LoadOptions{a.data_dirs});  // a file or an mm link
-    if (a.seed >= 0) spec.seed = static_cast<uint64_t>(a.seed);
+    SceneSpec spec = load_scene(scene, LoadOptions{a.data_dirs, a.allow_any_path});  // a file or an mm link
+    if (!a.seed.empty()) spec.seed = parse_seed(a.seed);
     if (!a.size.empty()) parse_size(a.size, spec.output.width, spec.output.height);
+    if (!a.max_elements.empty()) spec.max_elements = parse_limit(a.max_elements, "--max-elements");
+    if (!a.max_multiply_adds.empty())
+        spec.max_multiply_adds = parse_limit(a.max_multiply_adds, "--max-multiply-adds");
     return spec;
 }
 
+namespace {
+
+// A whole decimal number of digits only, or nullopt if it is not or overflows
+// (then `overflow` is set).
+std::optional<unsigned long long> parse_unsigned(const std::string& text, bool* overflow = nullptr) {
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    errno = 0;
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (errno == ERANGE || *end != 0) {
+        if (overflow) *overflow = true;
+        return std::nullopt;
+    }
+    return v;
+}
+
+}  // namespace
+
+uint64_t parse_seed(const std::string& text) {
+    const auto v = parse_unsigned(text);
+    if (!v)
+        fail("--seed " + shown_value(text), "the seed must be a whole number from 0 to 2^64-1 (18446744073709551615)",
+             "write e.g. '--seed 1'");
+    return *v;
+}
+
+double parse_limit(const std::string& text, const char* option) {
+    errno = 0;
+    char* end = nullptr;
+    const double v = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != 0 || errno == ERANGE || !std::isfinite(v) || !(v >= 1))
+        fail(std::string(option) + " " + shown_value(text), "expected a positive number",
+             std::string("write e.g. '") + option + " 1e8'");
+    return v;
+}
+
 void parse_size(const std::string& text, int& width, int& height) {
-    int w = 0, h = 0;
-    char x = 0, extra = 0;
-    if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X'))
-        fail("--size " + text, "expected WIDTHxHEIGHT", "write e.g. '--size 1920x1080'");
-    if (w < 16 || h < 16 || w > 16384 || h > 16384)
-        fail("--size " + text, "width and height must be from 16 to 16384 pixels",
+    const size_t x = text.find_first_of("xX");
+    bool overflow = false;  // digits beyond 2^64: too large, not malformed
+    const auto w = x == std::string::npos ? std::nullopt : parse_unsigned(text.substr(0, x), &overflow);
+    const auto h = x == std::string::npos ? std::nullopt : parse_unsigned(text.substr(x + 1), &overflow);
+    if ((!w || !h) && !overflow)
+        fail("--size " + shown_value(text), "expected WIDTHxHEIGHT", "write e.g. '--size 1920x1080'");
+    if (overflow || *w < 16 || *h < 16 || *w > 16384 || *h > 16384)
+        fail("--size " + shown_value(text), "width and height must be from 16 to 16384 pixels",
              "write e.g. '--size 1920x1080'");
-    width = w;
-    height = h;
+    width = static_cast<int>(*w);
+    height = static_cast<int>(*h);
 }
 
 void check_output_path(const std::string& path, const std::vector<std::string>& extensions) {

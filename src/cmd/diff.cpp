@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "compare_options.h"
 #include "mmr/core/error.h"
+#include "mmr/core/interrupt.h"
 
 namespace mmr::cmd {
 namespace {
@@ -16,6 +17,8 @@ struct DiffArgs {
 };
 
 void run_diff(const DiffArgs& o) {
+    // SIGINT, SIGTERM, SIGHUP: the temporary diff image is removed, exit 128 + n.
+    if (!o.diff.empty()) interrupt::install(o.diff + " was not written");
     try {
         Tolerance tol = make_tolerance(o.tolerance);
         if (!o.diff.empty()) {
@@ -30,7 +33,11 @@ void run_diff(const DiffArgs& o) {
             std::cout << c.json(code) << "\n";
         else
             std::cout << c.summary() << "\n";
+        finish_stdout();  // the verdict only once it is out; a lost one is an error (2)
         if (code) exit_with(code);
+    } catch (const StdoutError& e) {
+        std::cerr << "mmr: error: " << e.what() << "\n";
+        exit_with(2);
     } catch (const Error& e) {
         std::cerr << "mmr: error: " << e.what() << "\n";
         if (o.json)
@@ -56,8 +63,10 @@ void add_diff(CLI::App& app) {
     describe(sub, "A.png B.png [--diff D.png] [options]",
              {"mmr diff refs/pitch.png out/pitch.png --diff out/pitch.diff.png",
               "mmr diff refs/pitch.png out/pitch.png --metric psnr --threshold 40 --json"},
-             "0 same (within the tolerance), 1 different (sizes too), 2 bad input (missing, damaged or "
-             "non-PNG file, bad tolerance) or usage error, 3 internal error");
+             std::string("0 same (within the tolerance), 1 different (sizes too), 2 bad input (missing, "
+                         "damaged or non-PNG file, bad tolerance), usage error, or writing the result to "
+                         "standard output failed (the text or JSON is written and flushed before the "
+                         "verdict's code), 3 internal error, ") + kInterruptedCodes);
     sub->callback([opts] { run_diff(*opts); });
 }
 

@@ -10,6 +10,9 @@
 
 #include "commands.h"
 #include "mmr/core/error.h"
+#include "mmr/core/input_file.h"
+#include "mmr/core/limits.h"
+#include "mmr/core/interrupt.h"
 #include "mmr/scene/load_scene.h"
 #include "mmr/scene/mm_params.h"
 #include "mmr/scene/scene_parser.h"
@@ -21,6 +24,7 @@ namespace {
 struct ImportArgs {
     std::string source, output;
     std::vector<std::string> data_dirs, comments;
+    bool allow_any_path = false;
 };
 
 std::string folder_of(const std::string& path) {
@@ -36,16 +40,16 @@ std::string read_text(const std::string& path) {
     struct stat st;
     if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
         fail(path, "is a folder, not a params JSON file", "give a .json params file or an mm link");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "cannot open the file", "check the path");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    // No FIFO or device; at most limits::max_scene_bytes, checked before reading.
+    InputFile in(path, limits::max_scene_bytes, "params file");
+    if (!in.ok()) fail(path, "cannot open the file", "check the path");
+    return in.read_all();
 }
 
 // Writes to a temporary name in the same folder, then renames: no half-written scene.
 void write_atomically(const std::string& path, const std::string& text) {
     const std::string tmp = path + ".tmp" + std::to_string(getpid());
+    interrupt::TempRegistration registered(tmp);  // removed if mmr is interrupted
     {
         std::ofstream out(tmp, std::ios::binary);
         out << text;
@@ -55,6 +59,7 @@ void write_atomically(const std::string& path, const std::string& text) {
             fail("-o " + path, "cannot write the file", "check the folder and free space");
         }
     }
+    interrupt::Hold hold;  // the scene is either complete or absent
     if (std::rename(tmp.c_str(), path.c_str()) != 0) {
         std::remove(tmp.c_str());
         fail("-o " + path, "cannot write the file", "check the folder's permissions");
@@ -62,7 +67,11 @@ void write_atomically(const std::string& path, const std::string& text) {
 }
 
 void run_import(const ImportArgs& a) {
-    if (!a.output.empty() && a.output != "-") check_output_path(a.output, {".yaml", ".yml"});
+    if (!a.output.empty() && a.output != "-") {
+        interrupt::install(a.output + " was not written");  // the temporary scene is removed
+        check_output_path(a.output, {".yaml", ".yml"});
+    }
+    check_data_dirs(a.data_dirs);
     ParamsJson params;
     std::string where;
     if (is_link_argument(a.source)) {
@@ -79,6 +88,7 @@ void run_import(const ImportArgs& a) {
     // Data files are looked up where the scene will be rendered from: its folder, ./data.
     io.scene_dir = a.output.empty() || a.output == "-" ? "." : folder_of(a.output);
     io.data_dirs = a.data_dirs;
+    io.allow_any_path = a.allow_any_path;
     const SceneSpec spec = scene_from_params(params, io, where);
     WriteOptions wo;
     wo.comments.push_back(kLinkSceneComment);
@@ -94,22 +104,29 @@ void run_import(const ImportArgs& a) {
     } catch (const Error& e) {
         throw std::runtime_error(std::string("the written scene does not parse: ") + e.what());
     }
-    if (a.output.empty() || a.output == "-") std::cout << text;
-    else write_atomically(a.output, text);
+    if (a.output.empty() || a.output == "-") {
+        std::cout << text;
+        finish_stdout();
+    } else {
+        write_atomically(a.output, text);
+    }
 }
 
 struct ExportArgs {
     std::string scene;
     std::vector<std::string> data_dirs;
     bool compressed = false;
+    bool allow_any_path = false;
 };
 
 void run_export(const ExportArgs& a) {
     LoadOptions lo;
     lo.data_dirs = a.data_dirs;
+    lo.allow_any_path = a.allow_any_path;
     const SceneSpec spec = load_scene(a.scene, lo);
     const ParamsJson params = params_from_scene(spec);
     std::cout << (a.compressed ? encode_mm_link_compressed(params) : encode_mm_link_json(params)) << "\n";
+    finish_stdout();
 }
 
 }  // namespace
@@ -123,12 +140,14 @@ void add_import(CLI::App& app) {
                     "Folder where url data files are looked up by base name (repeatable; default: the "
                     "scene's folder, then ./data); files not found get a gaussian stand-in")
         ->allow_extra_args(false);  // one value each time
+    sub->add_flag("--allow-any-path", opts->allow_any_path, "Read data files (file:, url) from anywhere; by default only from the scene's folder and the data folders");
     sub->add_option("--comment", opts->comments, "Comment line for the top of the scene (repeatable)")
         ->allow_extra_args(false);  // one value each time
     describe(sub, "LINK|PARAMS.json [-o SCENE.yaml] [options]",
              {"mmr import 'https://bhosmer.github.io/mm/index.html?params=%7B...' -o head.yaml",
               "mmr import params.json --data-dir weights > scene.yaml"},
-             "0 written, 1 bad input (link, params file or output path), 2 usage error, 3 internal error");
+             std::string("0 written, 1 bad input (link, params file or output path) or writing to standard "
+                         "output failed, 2 usage error, 3 internal error, ") + kInterruptedCodes);
     sub->callback([opts] { run_import(*opts); });
 }
 
@@ -138,10 +157,11 @@ void add_export(CLI::App& app) {
     sub->add_option("scene", opts->scene, "Scene file (YAML), params JSON file or mm link")->required();
     sub->add_option("--data-dir", opts->data_dirs, "Folder where url data files are looked up (repeatable)")
         ->allow_extra_args(false);  // one value each time
+    sub->add_flag("--allow-any-path", opts->allow_any_path, "Read data files (file:, url) from anywhere; by default only from the scene's folder and the data folders");
     sub->add_flag("--compressed", opts->compressed, "Print mm's compressed (numbered-key) form instead");
     describe(sub, "SCENE [--compressed] [options]",
              {"mmr export scenes/pitch.yaml", "mmr export scenes/pitch.yaml --compressed"},
-             "0 printed, 1 bad input, 2 usage error, 3 internal error");
+             "0 printed, 1 bad input or writing to standard output failed, 2 usage error, 3 internal error");
     sub->callback([opts] { run_export(*opts); });
 }
 

@@ -1,5 +1,6 @@
 // mmr: matrix-multiplication visualisations from YAML scenes, headless.
 #include <malloc.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -65,20 +66,15 @@ int usage_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) 
     return 2;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    // glibc heap trimming halves llvmpipe throughput (notes/headless-gl.md).
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-    mallopt(M_MMAP_THRESHOLD, 256 << 20);
-
+int run(int argc, char** argv) {
     CLI::App app{"mmr - 3D matrix multiplication visualisations (PNG stills, MP4/GIF animations), headless"};
     app.set_version_flag("--version", "mmr " MMR_VERSION);
     app.require_subcommand(1);
     app.footer(
         "Run 'mmr COMMAND --help' for a command's options, examples and exit codes.\n"
         "Exit codes: 0 success, 1 bad input or render failure (diff, test: images differ), "
-        "2 usage error (diff, test: also bad input), 3 internal error, 130 interrupted");
+        "2 usage error (diff, test: also bad input or standard output failing), 3 internal error, "
+        "130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM, 129 by SIGHUP (no temporary or partial file is left)");
     mmr::cmd::add_still(app);
     mmr::cmd::add_render(app);
     mmr::cmd::add_check(app);
@@ -106,4 +102,41 @@ int main(int argc, char** argv) {
         return 3;
     }
     return 0;
+}
+
+// The stages walk the expression tree recursively, as deep as limits::max_matmuls
+// (a left chain is as deep as it is long). They run on a thread whose stack is
+// large enough for that whatever `ulimit -s` says; its pages are committed only
+// when touched. If the thread cannot be made (e.g. a tight `ulimit -v`), the
+// command runs on the main thread.
+constexpr size_t kStackBytes = size_t(256) << 20;
+
+struct Run {
+    int argc;
+    char** argv;
+    int rc;
+};
+
+void* run_thread(void* p) {
+    Run* r = static_cast<Run*>(p);
+    r->rc = run(r->argc, r->argv);
+    return nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // glibc heap trimming halves llvmpipe throughput (docs/dev/headless-gl.md, pitfall 1).
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+
+    Run r{argc, argv, 3};
+    pthread_attr_t attr;
+    pthread_t thread;
+    if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, kStackBytes) == 0 &&
+        pthread_create(&thread, &attr, run_thread, &r) == 0) {
+        pthread_join(thread, nullptr);
+        return r.rc;
+    }
+    return run(argc, argv);
 }

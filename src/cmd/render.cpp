@@ -1,9 +1,7 @@
 // mmr render: one scene -> a video (MP4, GIF or PNG sequence), frames streamed
 // to the encoder as they are rendered, with progress on stderr (--progress).
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -11,14 +9,12 @@
 #include "commands.h"
 #include "mmr/compare/reference_check.h"  // json_string
 #include "mmr/core/error.h"
+#include "mmr/core/interrupt.h"
 #include "mmr/render/video.h"
 #include "mmr/scene/load_scene.h"
 
 namespace mmr::cmd {
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-void on_signal(int) { g_interrupted = true; }
 
 struct RenderArgs {
     std::string scene, output, frames, preset = "veryfast";
@@ -26,6 +22,8 @@ struct RenderArgs {
     double fps = 30, cycles = 1, duration = 0;
     int crf = 20;
     std::string progress = "auto";  // --progress
+    std::string js_errors = "error";  // --js-errors
+    std::string max_frames;         // --max-frames (empty: limits::max_frames)
     bool quiet = false, verbose = false;
 };
 
@@ -81,6 +79,7 @@ public:
                          std::string(fill, '#').c_str(), std::string(width - fill, ' ').c_str(),
                          (long long)done, (long long)total, fps, eta);
             bar_open_ = done < total;
+            interrupt::set_line_open(bar_open_);
             if (!bar_open_) std::fputc('\n', stderr);
         }
     }
@@ -89,6 +88,7 @@ public:
     void interrupt() {
         if (bar_open_) std::fputc('\n', stderr);
         bar_open_ = false;
+        interrupt::set_line_open(false);
     }
 
     void finish(const std::string& output, int64_t frames, double seconds) {
@@ -121,18 +121,18 @@ void run_render(const RenderArgs& a) {
     o.cycles = a.cycles;
     o.duration = a.duration;
     o.frames = a.frames;
+    if (!a.max_frames.empty()) o.max_frames = parse_limit(a.max_frames, "--max-frames");
     Progress progress(a.progress, a.quiet, a.verbose);
     o.on_frame = [&](int64_t done, int64_t total) { progress(done, total); };
-    o.interrupted = [] { return g_interrupted.load(); };
+    // SIGINT, SIGTERM, SIGHUP (mmr/core/interrupt.h): the handler removes the
+    // temporary output (file, or folder of a PNG sequence), kills a running
+    // JavaScript evaluator and ends mmr with 128 + n at once. Between frames the
+    // loop also checks for a signal that a critical section deferred.
+    interrupt::install(a.output + " was not written");
+    o.interrupted = [] { return interrupt::received() != 0; };
 
     SceneSpec spec = load_scene_args(a.scene, a.common);
-
-    // Ctrl-C stops between frames and removes the partial output.
-    g_interrupted = false;
-    struct sigaction sa {};
-    sa.sa_handler = on_signal;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    apply_js_errors(spec, a.js_errors);
 
     progress.start();
     VideoRenderStats st;
@@ -142,11 +142,9 @@ void run_render(const RenderArgs& a) {
         progress.interrupt();
         throw;
     }
-    if (st.interrupted) {
+    if (st.interrupted) {  // the sink was aborted: nothing is left
         progress.interrupt();
-        std::fprintf(stderr, "mmr: interrupted after %lld frames; %s was not written\n",
-                     (long long)(st.last - st.first + 1), a.output.c_str());
-        std::exit(130);
+        interrupt::exit_now(interrupt::received());
     }
     if (a.verbose) {
         const double n = double(st.last - st.first + 1);
@@ -174,6 +172,7 @@ void add_render(CLI::App& app) {
     sub->add_option("--fps", a->fps, "Frames per second (default 30)");
     sub->add_option("--cycles", a->cycles, "How many root cycles of the animation (default 1)");
     sub->add_option("--duration", a->duration, "Length in seconds instead of cycles");
+    sub->add_option("--max-frames", a->max_frames, "Refuse renders of more frames than this (default 1000000)");
     sub->add_option("--frames", a->frames, "Only frames FIRST:LAST (0-based, inclusive) of the timeline");
     sub->add_option("--crf", a->crf, "H.264 quality, 0 (lossless) to 51 (worst); default 20")
         ->check(CLI::Range(0, 51));
@@ -184,13 +183,14 @@ void add_render(CLI::App& app) {
                     "end), bar, plain (a line every 2 s), json (one object a line, every 0.5 s, then "
                     "{\"done\": true, ...}) or none")
         ->check(CLI::IsMember({"auto", "bar", "plain", "json", "none"}));
+    add_js_errors_option(sub, a->js_errors);
     sub->add_flag("-q,--quiet", a->quiet, "Print nothing but errors (no progress, no summary)");
     sub->add_flag("-v,--verbose", a->verbose, "Print the renderer, encoder and where the time went");
     describe(sub, "SCENE -o OUT.mp4|OUT.gif|DIR/f{frame:04}.png [options]",
              {"mmr render scenes/dotprod.yaml -o dotprod.mp4 --size 1920x1080 --fps 30",
               "mmr render scenes/dotprod.yaml -o frames/f{frame:04}.png --frames 0:99 --progress json"},
-             "0 written, 1 bad input or render failure, 2 usage error, 3 internal error, "
-             "130 interrupted (Ctrl-C; nothing is left at the output path)");
+             std::string("0 written, 1 bad input or render failure, 2 usage error, 3 internal error, ") +
+                 kInterruptedCodes);
     sub->callback([a] { run_render(*a); });
 }
 

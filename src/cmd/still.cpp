@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "compare_options.h"
 #include "mmr/core/error.h"
+#include "mmr/core/interrupt.h"
 #include "mmr/encode/png.h"
 #include "mmr/gl/backend.h"
 #include "mmr/render/still.h"
@@ -20,6 +21,7 @@ struct StillArgs {
     std::string scene, output;
     SceneArgs common;  // --data-dir --size --seed --backend --aa --msaa
     int step = 0;      // --step: a still of this animation step (0 = the finished scene)
+    std::string js_errors = "error";  // --js-errors
     bool verbose = false;
     ReferenceArgs reference;  // --reference and its tolerance options
 };
@@ -32,6 +34,8 @@ void run_still(const StillArgs& o) {
             std::cerr << "mmr: " << what << " at "
                       << std::chrono::duration<double>(clock::now() - t0).count() << " s\n";
     };
+    // SIGINT, SIGTERM, SIGHUP: the temporary PNG is removed, exit 128 + n.
+    interrupt::install(o.output + " was not written");
     check_output_path(o.output, {".png"});
     precheck_reference(o.reference, o.output);
     StillOptions opts;
@@ -44,6 +48,7 @@ void run_still(const StillArgs& o) {
     };
 
     SceneSpec spec = load_scene_args(o.scene, o.common);
+    apply_js_errors(spec, o.js_errors);
     lap("scene parsed");
 
     Image img = render_still(spec, opts);
@@ -64,29 +69,37 @@ void add_still(CLI::App& app) {
     add_scene_options(sub, opts->common);
     sub->add_option("--step", opts->step,
                     "Show animation step N (1-based, within one cycle) instead of the finished scene");
+    add_js_errors_option(sub, opts->js_errors);
     sub->add_flag("-v,--verbose", opts->verbose, "Print timings and the GL renderer");
     add_reference_options(sub, opts->reference);
     describe(sub, "SCENE -o OUT.png [options]",
              {"mmr still scenes/pitch.yaml -o pitch.png --size 1920x1080",
               "mmr still scenes/vvprod.yaml --step 12 -o step12.png --reference refs/step12.png"},
-             "0 written (with --reference: and the same as the reference), 1 bad input or render failure "
-             "(with --reference: also different, or no reference yet), 2 usage error, 3 internal error");
+             std::string("0 written (with --reference: and the same as the reference), 1 bad input or render "
+                         "failure (with --reference: also different, or no reference yet), 2 usage error, "
+                         "3 internal error, ") + kInterruptedCodes);
     sub->callback([opts] { run_still(*opts); });
 }
 
 void add_check(CLI::App& app) {
     auto scene = std::make_shared<std::string>();
     auto data_dirs = std::make_shared<std::vector<std::string>>();
+    auto any_path = std::make_shared<bool>(false);
+    auto js_errors = std::make_shared<std::string>("error");
     CLI::App* sub = app.add_subcommand("check", "Validate a scene and print its matrices");
     sub->add_option("scene", *scene, "Scene file (YAML), mm link (quoted), params JSON file or PNG written by mmr")
         ->required();
     sub->add_option("--data-dir", *data_dirs,
                     "Folder where url data files are looked up by base name (repeatable), as for still")
         ->allow_extra_args(false);
+    sub->add_flag("--allow-any-path", *any_path, "Read data files (file:, url) from anywhere; by default only from the scene's folder and the data folders");
+    add_js_errors_option(sub, *js_errors);
     describe(sub, "SCENE", {"mmr check scenes/attn-head.yaml"},
-             "0 the scene is valid, 1 bad input, 2 usage error, 3 internal error");
-    sub->callback([scene, data_dirs] {
-        SceneSpec spec = load_scene(*scene, LoadOptions{*data_dirs});  // a file or an mm link
+             "0 the scene is valid, 1 bad input or writing to standard output failed, 2 usage error, "
+             "3 internal error");
+    sub->callback([scene, data_dirs, any_path, js_errors] {
+        SceneSpec spec = load_scene(*scene, LoadOptions{*data_dirs, *any_path});  // a file or an mm link
+        apply_js_errors(spec, *js_errors);
         Model model = build_model(spec);
         check_fusion(model, spec.path);  // a fuse mode that can never apply
         std::cout << *scene << ": ok\n";
@@ -96,6 +109,7 @@ void add_check(CLI::App& app) {
                           << "  (" << n.rows << "x" << n.depth << " @ " << n.depth << "x"
                           << n.cols << ", epilog " << n.epilog << ")\n";
         });
+        finish_stdout();
     });
 }
 

@@ -16,6 +16,7 @@
 #include "compare_options.h"
 #include "mmr/compare/report.h"
 #include "mmr/core/error.h"
+#include "mmr/core/interrupt.h"
 #include "mmr/encode/png.h"
 #include "mmr/gl/backend.h"
 #include "mmr/render/still.h"
@@ -159,6 +160,8 @@ SceneResult run_one(const std::string& name, const std::string& scene_path, cons
 }
 
 void run_test(const TestArgs& o) {
+    // SIGINT, SIGTERM, SIGHUP: the PNG or report being written is removed, exit 128 + n.
+    interrupt::install("the files written so far are complete, none is half-written");
     try {
         const Tolerance tol = make_tolerance(o.tolerance);
         if (!o.common.size.empty()) {
@@ -253,7 +256,11 @@ void run_test(const TestArgs& o) {
                           << "intended, update the references with: mmr test " << o.scenes[0] << " --references "
                           << o.references << " --update\n";
         }
+        finish_stdout();  // the verdict only once it is out; a lost one is an error (2)
         if (code) exit_with(code);
+    } catch (const StdoutError& e) {
+        std::cerr << "mmr: error: " << e.what() << "\n";
+        exit_with(2);
     } catch (const Error& e) {
         std::cerr << "mmr: error: " << e.what() << "\n";
         if (o.json)
@@ -283,8 +290,10 @@ void add_test(CLI::App& app) {
     describe(sub, "SCENES... --references DIR [options]",
              {"mmr test figs --references refs --report out/report.html",
               "mmr test figs --references refs --update"},
-             "0 all the same (with --update: references written), 1 some differ, 2 a scene that fails to "
-             "render, missing references or folders, bad options, or usage error; 3 internal error");
+             std::string("0 all the same (with --update: references written), 1 some differ, 2 a scene that "
+                         "fails to render, missing references or folders, bad options, usage error, or writing "
+                         "the results to standard output failed (the text or JSON is written and flushed "
+                         "before the verdict's code); 3 internal error; ") + kInterruptedCodes);
     sub->callback([opts] { run_test(*opts); });
 }
 

@@ -158,6 +158,8 @@ std::string parse_error_message(const CLI::App& app, const CLI::App* sub, const 
         const size_t colon = what.find(": ");
         if (colon != std::string::npos) {
             const std::string name = what.substr(0, colon), detail = what.substr(colon + 2);
+            // mmr's own validators (--seed): "value V: what is wrong".
+            if (starts_with(detail, "value ")) return name + " " + detail.substr(6);
             const size_t in_set = detail.find(" not in {");
             const size_t in_range = detail.find(" not in range ");
             if (in_set != std::string::npos) {

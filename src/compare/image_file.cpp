@@ -9,6 +9,8 @@
 #include <memory>
 
 #include "mmr/core/error.h"
+#include "mmr/core/input_file.h"
+#include "mmr/core/limits.h"
 #include "mmr/encode/png.h"
 
 namespace mmr {
@@ -36,8 +38,13 @@ PngHeader probe_png(const std::string& path) {
         fail(path, errno == ENOENT ? "no such file" : std::string("cannot read (") + std::strerror(errno) + ")",
              "check the path");
     if (S_ISDIR(st.st_mode)) fail(path, "is a folder, not a PNG file", "give the path of a .png image");
-    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+    // Opened like every input: a FIFO or device is refused, the size checked first.
+    InputFile in(path, limits::max_png_file_bytes, "PNG file");
+    if (!in.ok())
+        fail(path, std::string("cannot read (") + std::strerror(in.open_errno()) + ")", "check its permissions");
+    std::unique_ptr<FILE, int (*)(FILE*)> f(fdopen(in.fd(), "rb"), std::fclose);
     if (!f) fail(path, std::string("cannot read (") + std::strerror(errno) + ")", "check its permissions");
+    in.release();
     static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     unsigned char head[33];
     size_t got = std::fread(head, 1, sizeof head, f.get());
@@ -50,8 +57,17 @@ PngHeader probe_png(const std::string& path) {
     const int color_type = head[25];
     if (w == 0 || hgt == 0 || w > 0x7fffffff || hgt > 0x7fffffff)
         fail(path, "is a damaged PNG file (bad size)", "write the image again");
-    if (uint64_t(w) * hgt > 100000000ull)
-        fail(path, "is " + std::to_string(w) + "x" + std::to_string(hgt) + ", over the 100-megapixel limit of comparisons",
+    // Refused before anything is decoded or allocated.
+    const std::string dims = std::to_string(w) + "x" + std::to_string(hgt);
+    if (w > limits::max_compare_side || hgt > limits::max_compare_side)
+        fail(path,
+             "the image is " + dims + " pixels; mmr compares images up to " +
+                 std::to_string(limits::max_compare_side) + "x" + std::to_string(limits::max_compare_side),
+             "compare smaller images");
+    if (uint64_t(w) * hgt > limits::max_compare_pixels)
+        fail(path,
+             "the image is " + dims + " pixels (" + std::to_string(uint64_t(w) * hgt) + "); mmr compares images of up to " +
+                 std::to_string(limits::max_compare_pixels) + " pixels (8192x8192)",
              "compare smaller images");
     h.width = int(w), h.height = int(hgt);
     switch (color_type) {

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "mmr/core/error.h"
+#include "mmr/core/interrupt.h"
 
 namespace mmr {
 namespace {
@@ -263,7 +264,13 @@ void write_html_report(const std::string& path, const std::vector<SceneResult>& 
 
     const std::string text = o.str();
     std::string tmp = path + ".tmp-XXXXXX";
-    int fd = mkstemp(&tmp[0]);
+    int fd;
+    interrupt::TempRegistration registered;  // removed if mmr is interrupted
+    {
+        interrupt::Hold hold;
+        fd = mkstemp(&tmp[0]);
+        if (fd >= 0) registered = interrupt::TempRegistration(tmp);
+    }
     if (fd < 0) fail("--report " + path, std::string("cannot write (") + std::strerror(errno) + ")", "choose another path");
     const mode_t mask = umask(0);  // read the umask (no other way) and restore it
     umask(mask);
@@ -272,9 +279,11 @@ void write_html_report(const std::string& path, const std::vector<SceneResult>& 
     bool ok = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
     if (f) ok = std::fclose(f) == 0 && ok;
     else close(fd);
+    interrupt::Hold hold;  // the report is either complete or absent
     if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
         int e = errno;
         std::remove(tmp.c_str());
+        registered.reset();
         fail("--report " + path, std::string("cannot write (") + std::strerror(e) + ")", "choose another path");
     }
 }

@@ -10,6 +10,7 @@ extern "C" {
 #include <mutex>
 
 #include "mmr/core/error.h"
+#include "mmr/core/interrupt.h"
 #include "sinks.h"
 
 namespace mmr::encode_detail {
@@ -67,12 +68,17 @@ AvFileSink::AvFileSink(const std::string& path, const VideoOptions& opts, std::u
     : path_(path), opts_(opts), spec_(std::move(spec)) {
     install_log();
     clear_last_error();
-    tmp_ = create_temp_file(path_, spec_->extension());
+    {
+        interrupt::Hold hold;  // registered as soon as it exists (mmr/core/interrupt.h)
+        tmp_ = create_temp_file(path_, spec_->extension());
+        tmp_registered_ = interrupt::TempRegistration(tmp_);
+    }
     try {
         open();
     } catch (...) {
         release();
         std::remove(tmp_.c_str());
+        tmp_registered_.reset();
         done_ = true;
         throw;
     }
@@ -190,8 +196,10 @@ void AvFileSink::finish() {
         err = avio_closep(&fmt_->pb);
         if (err < 0) fail_av("cannot write", err);
         release();
+        interrupt::Hold hold;  // the output is either complete or absent
         if (std::rename(tmp_.c_str(), path_.c_str()) != 0)
             throw Error(path_ + ": cannot write (" + std::strerror(errno) + ")");
+        tmp_registered_.reset();
     } catch (...) {
         discard();
         throw;
@@ -209,6 +217,7 @@ void AvFileSink::discard() noexcept {
     if (fmt_ && !trailer_written_) spec_->on_abort(fmt_);
     release();
     std::remove(tmp_.c_str());
+    tmp_registered_.reset();
 }
 
 void AvFileSink::release() noexcept {

@@ -12,6 +12,7 @@ extern "C" {
 #include <string>
 
 #include "frame_worker.h"
+#include "mmr/core/interrupt.h"
 #include "mmr/encode/video.h"
 
 namespace mmr::encode_detail {
@@ -58,6 +59,7 @@ private:
     [[noreturn]] void fail_av(const std::string& what, int err) const;
 
     std::string path_, tmp_, note_;
+    interrupt::TempRegistration tmp_registered_;  // tmp_, removed if mmr is interrupted
     VideoOptions opts_;
     std::unique_ptr<AvFormatSpec> spec_;
     AVFormatContext* fmt_ = nullptr;

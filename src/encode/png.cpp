@@ -4,6 +4,7 @@
 #include "mmr/encode/png.h"
 
 #include <png.h>
+#include <zlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,9 @@
 #include <mutex>
 
 #include "mmr/core/error.h"
+#include "mmr/core/input_file.h"
+#include "mmr/core/limits.h"
+#include "mmr/core/interrupt.h"
 
 namespace mmr {
 namespace {
@@ -94,7 +98,11 @@ bool read_stream(FILE* f, bool want_pixels, ReadResult* out, PngErr* err) {
     }
     png_init_io(png, f);
     png_set_sig_bytes(png, 8);
+    // Refused in the header, before any row is allocated (libpng checks it in IHDR).
+    png_set_user_limits(png, limits::max_compare_side, limits::max_compare_side);
     png_read_info(png, info);
+    if (uint64_t(png_get_image_width(png, info)) * png_get_image_height(png, info) > limits::max_compare_pixels)
+        png_error(png, "the image has more pixels than mmr reads");
     // Any PNG becomes 8-bit RGBA.
     png_set_expand(png);
     png_set_strip_16(png);
@@ -133,8 +141,12 @@ bool read_stream(FILE* f, bool want_pixels, ReadResult* out, PngErr* err) {
 }
 
 ReadResult read_file(const std::string& path, bool want_pixels) {
-    FILE* f = std::fopen(path.c_str(), "rb");
+    // Opened like every input (no FIFO or device, size checked), then given to libpng.
+    InputFile in(path, limits::max_png_file_bytes, "PNG file");
+    if (!in.ok()) throw Error(path + ": cannot read (" + std::strerror(in.open_errno()) + ")");
+    FILE* f = fdopen(in.fd(), "rb");
     if (!f) throw Error(path + ": cannot read (" + std::strerror(errno) + ")");
+    in.release();
     ReadResult result;
     PngErr err{};
     bool ok = read_stream(f, want_pixels, &result, &err);
@@ -153,6 +165,70 @@ mode_t file_mode() {
     return mode;
 }
 
+uint32_t be32(const unsigned char* p) {
+    return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
+}
+
+[[noreturn]] void damaged(const std::string& path, const std::string& what) {
+    fail(path, "is a damaged PNG file (" + what + ")", "write the image again");
+}
+
+// zlib-inflates a zTXt/iTXt text into at most limits::max_scene_bytes.
+std::string inflate_text(const std::string& path, const std::string& comp) {
+    z_stream zs{};
+    if (inflateInit(&zs) != Z_OK) fail(path, "cannot start zlib", "");
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(comp.data()));
+    zs.avail_in = static_cast<uInt>(comp.size());
+    std::string out;
+    char buf[1 << 16];
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        zs.next_out = reinterpret_cast<Bytef*>(buf);
+        zs.avail_out = sizeof buf;
+        rc = inflate(&zs, Z_NO_FLUSH);
+        const size_t got = sizeof buf - zs.avail_out;
+        if ((rc != Z_OK && rc != Z_STREAM_END) || (rc == Z_OK && got == 0)) {
+            inflateEnd(&zs);
+            damaged(path, "a compressed text chunk is damaged");
+        }
+        if (out.size() + got > limits::max_scene_bytes) {
+            inflateEnd(&zs);
+            fail(path, "a compressed text chunk inflates to more than " + byte_size_text(limits::max_scene_bytes),
+                 "mmr reads scenes of up to " + byte_size_text(limits::max_scene_bytes));
+        }
+        out.append(buf, got);
+    }
+    inflateEnd(&zs);
+    return out;
+}
+
+// One tEXt / zTXt / iTXt chunk's data -> (keyword, text); false if it is malformed.
+bool parse_text_chunk(const std::string& path, const char* type, const std::string& d,
+                      std::pair<std::string, std::string>& out) {
+    const size_t nul = d.find('\0');
+    if (nul == std::string::npos || nul == 0 || nul > 79) return false;
+    out.first = d.substr(0, nul);
+    if (std::memcmp(type, "tEXt", 4) == 0) {
+        out.second = d.substr(nul + 1);
+        return true;
+    }
+    if (std::memcmp(type, "zTXt", 4) == 0) {
+        if (d.size() < nul + 2 || d[nul + 1] != 0) return false;
+        out.second = inflate_text(path, d.substr(nul + 2));
+        return true;
+    }
+    // iTXt: keyword \0 compressed-flag method language \0 translated-keyword \0 text
+    if (d.size() < nul + 3) return false;
+    const bool compressed = d[nul + 1] != 0;
+    const size_t lang_end = d.find('\0', nul + 3);
+    if (lang_end == std::string::npos) return false;
+    const size_t key_end = d.find('\0', lang_end + 1);
+    if (key_end == std::string::npos) return false;
+    const std::string text = d.substr(key_end + 1);
+    out.second = compressed ? inflate_text(path, text) : text;
+    return true;
+}
+
 }  // namespace
 
 void write_png(const std::string& path, const Image& img,
@@ -165,11 +241,19 @@ void write_png(const std::string& path, const Image& img,
     mode_t mode = file_mode();
 
     // Same folder as the target, so rename() is atomic and never crosses filesystems.
+    // Registered, so that SIGINT, SIGTERM or SIGHUP removes it (mmr/core/interrupt.h).
     std::string tmp = path + ".tmp-XXXXXX";
-    int fd = mkstemp(&tmp[0]);
+    int fd;
+    interrupt::TempRegistration registered;
+    {
+        interrupt::Hold hold;
+        fd = mkstemp(&tmp[0]);
+        if (fd >= 0) registered = interrupt::TempRegistration(tmp);
+    }
     if (fd < 0) throw Error(path + ": cannot write (" + std::strerror(errno) + ")");
     auto fail_with = [&](const std::string& why) {
         std::remove(tmp.c_str());
+        registered.reset();
         throw Error(path + ": cannot write (" + why + ")");
     };
     fchmod(fd, mode);
@@ -198,7 +282,9 @@ void write_png(const std::string& path, const Image& img,
     if (ok && std::fflush(f) != 0) ok = false, write_errno = errno, std::strcpy(err.msg, "write error");
     if (std::fclose(f) != 0 && ok) ok = false, write_errno = errno, std::strcpy(err.msg, "write error");
     if (!ok) fail_with(write_errno ? std::strerror(write_errno) : err.msg);
+    interrupt::Hold hold;  // the file is either complete or absent
     if (std::rename(tmp.c_str(), path.c_str()) != 0) fail_with(std::strerror(errno));
+    registered.reset();
 }
 
 Image read_png(const std::string& path) {
@@ -210,8 +296,51 @@ Image read_png(const std::string& path) {
     return img;
 }
 
+// Walks the chunks (length, type, data, CRC) without decoding a pixel: the image's
+// size does not matter, only text chunks are read (and their CRCs checked).
 std::vector<std::pair<std::string, std::string>> read_png_texts(const std::string& path) {
-    return read_file(path, false).texts;
+    InputFile in(path, limits::max_png_file_bytes, "PNG file");
+    if (!in.ok()) fail(path, std::string("cannot read (") + std::strerror(in.open_errno()) + ")", "check the path");
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    unsigned char head[8];
+    if (in.size() < 8 || (in.read(0, 8, head), std::memcmp(head, sig, 8) != 0))
+        fail(path, "not a PNG file", "give a PNG written by 'mmr still'");
+    std::vector<std::pair<std::string, std::string>> texts;
+    const uint64_t size = in.size();
+    for (uint64_t pos = 8;;) {
+        if (size - pos < 12) damaged(path, "it ends inside a chunk");
+        in.read(pos, 8, head);
+        const uint64_t len = be32(head);
+        const char* type = reinterpret_cast<const char*>(head + 4);
+        if (len > 0x7fffffff || len > size - pos - 12) damaged(path, "a chunk runs past the end of the file");
+        if (pos == 8 && std::memcmp(type, "IHDR", 4) != 0) damaged(path, "no image header");
+        if (std::memcmp(type, "IEND", 4) == 0) break;
+        if (std::memcmp(type, "tEXt", 4) == 0 || std::memcmp(type, "zTXt", 4) == 0 ||
+            std::memcmp(type, "iTXt", 4) == 0) {
+            // A text too large to be a scene: skipped, unless it is the scene.
+            const std::string key_part = in.bytes(pos + 8, std::min<uint64_t>(len, 80));
+            const bool is_scene = key_part.compare(0, 10, std::string("mmr:scene\0", 10)) == 0;
+            if (len > limits::max_scene_bytes + 1024) {
+                if (is_scene)
+                    fail(path,
+                         "its mmr:scene text chunk is " + std::to_string(len) + " bytes; mmr reads scenes of up to " +
+                             byte_size_text(limits::max_scene_bytes),
+                         "give the scene file instead");
+            } else {
+                std::string chunk = in.bytes(pos + 4, len + 8);  // type, data, CRC
+                const uint32_t want = be32(reinterpret_cast<const unsigned char*>(chunk.data()) + 4 + len);
+                const uint32_t got = static_cast<uint32_t>(
+                    crc32(0L, reinterpret_cast<const Bytef*>(chunk.data()), static_cast<uInt>(len + 4)));
+                if (got != want) damaged(path, std::string("CRC error in a ") + std::string(type, 4) + " chunk");
+                std::pair<std::string, std::string> t;
+                if (!parse_text_chunk(path, type, chunk.substr(4, len), t))
+                    damaged(path, std::string("malformed ") + std::string(type, 4) + " chunk");
+                texts.push_back(std::move(t));
+            }
+        }
+        pos += 12 + len;
+    }
+    return texts;
 }
 
 }  // namespace mmr

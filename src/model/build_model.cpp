@@ -10,6 +10,9 @@
 #include <sstream>
 
 #include "mmr/core/error.h"
+#include "mmr/core/limits.h"
+#include "mmr/core/memory_limit.h"
+#include "mmr/core/quote.h"
 #include "mmr/layout/scheme.h"
 #include "mmr/model/data.h"
 #include "mmr/model/values.h"
@@ -19,7 +22,23 @@
 namespace mmr {
 namespace {
 
-std::string shape_str(long h, long w) { return std::to_string(h) + "x" + std::to_string(w); }
+// Walks in mm's tree order (left subtree, right subtree, node) without recursion:
+// a left chain is as deep as it is long (up to limits::max_matmuls).
+template <class N, class F>
+void post_order_iter(N& root, F&& f) {
+    std::vector<std::pair<N*, bool>> stack{{&root, false}};  // (node, children done)
+    while (!stack.empty()) {
+        auto [n, done] = stack.back();
+        stack.pop_back();
+        if (done || !n->matmul) {
+            f(*n);
+            continue;
+        }
+        stack.emplace_back(n, true);
+        stack.emplace_back(n->right.get(), false);
+        stack.emplace_back(n->left.get(), false);
+    }
+}
 
 // Union-find over dimension variables; each may carry a known size.
 struct Dims {
@@ -63,7 +82,7 @@ public:
         m.output = s_.output;
         m.seed = s_.seed;
         model_ = &m;
-        m.root = make_node(*expr_, nullptr, true);
+        m.root = make_tree(*expr_);
         resolve_shapes(*m.root);
         propagate_blocks(*m.root, s_.blocks.i, s_.blocks.k, s_.blocks.j);
         return m;
@@ -81,18 +100,24 @@ private:
     Dims dims_;
     std::vector<int> leaf_row_, leaf_col_;
 
-    void collect_names(const ExprNode& e) {
-        if (!e.is_matmul()) {
-            leaf_names_.insert(e.name);
-            ++leaf_count_[e.name];
-            return;
+    // Pre-order, left before right (the first duplicate in the text is reported).
+    void collect_names(const ExprNode& root) {
+        std::vector<const ExprNode*> stack{&root};
+        while (!stack.empty()) {
+            const ExprNode& e = *stack.back();
+            stack.pop_back();
+            if (!e.is_matmul()) {
+                leaf_names_.insert(e.name);
+                ++leaf_count_[e.name];
+                continue;
+            }
+            if (e.explicit_name && matmul_names_.count(e.name))
+                fail(expr_where_, "the result name '" + e.name + "' is used twice",
+                     "give each named result its own name");
+            matmul_names_.insert(e.name);
+            stack.push_back(e.right.get());
+            stack.push_back(e.left.get());
         }
-        if (e.explicit_name && matmul_names_.count(e.name))
-            fail(expr_where_, "the result name '" + e.name + "' is used twice",
-                 "give each named result its own name");
-        matmul_names_.insert(e.name);
-        collect_names(*e.left);
-        collect_names(*e.right);
     }
 
     void check_spec_names() {
@@ -147,6 +172,30 @@ private:
         return it == s_.matmuls.end() ? nullptr : &it->second;
     }
 
+    // Builds the model tree in pre-order (ids, leaf occurrences left to right),
+    // with a work list instead of recursion.
+    std::unique_ptr<Node> make_tree(const ExprNode& root) {
+        std::unique_ptr<Node> out;
+        struct Item {
+            const ExprNode* e;
+            Node* parent;
+            bool is_left;
+            std::unique_ptr<Node>* slot;
+        };
+        std::vector<Item> stack{{&root, nullptr, true, &out}};
+        while (!stack.empty()) {
+            const Item it = stack.back();
+            stack.pop_back();
+            *it.slot = make_node(*it.e, it.parent, it.is_left);
+            Node* n = it.slot->get();
+            if (!n->matmul) continue;
+            stack.push_back({it.e->right.get(), n, false, &n->right});
+            stack.push_back({it.e->left.get(), n, true, &n->left});
+        }
+        return out;
+    }
+
+    // One node, without its children (make_tree attaches them).
     std::unique_ptr<Node> make_node(const ExprNode& e, Node* parent, bool is_left) {
         auto n = std::make_unique<Node>();
         n->name = e.name;
@@ -179,8 +228,6 @@ private:
             return n;
         }
         if (const MatmulSpec* ms = matmul_spec(e.name)) n->epilog = ms->epilog;
-        n->left = make_node(*e.left, n.get(), true);
-        n->right = make_node(*e.right, n.get(), false);
         return n;
     }
 
@@ -240,8 +287,17 @@ private:
         if (ms->layout.result_back) n.orient.result_back = *ms->layout.result_back;
     }
 
-    int row_var(const Node& n) { return n.matmul ? row_var(*n.left) : leaf_row_[n.leaf]; }
-    int col_var(const Node& n) { return n.matmul ? col_var(*n.right) : leaf_col_[n.leaf]; }
+    // A matmul's rows are its leftmost leaf's, its columns its rightmost leaf's.
+    int row_var(const Node& n) {
+        const Node* p = &n;
+        while (p->matmul) p = p->left.get();
+        return leaf_row_[p->leaf];
+    }
+    int col_var(const Node& n) {
+        const Node* p = &n;
+        while (p->matmul) p = p->right.get();
+        return leaf_col_[p->leaf];
+    }
 
     std::string describe(const Node& n) {
         long h = dims_.value(row_var(n)), w = dims_.value(col_var(n));
@@ -249,10 +305,13 @@ private:
         return "'" + n.name + "' is " + d(h) + "x" + d(w);
     }
 
-    void chain(Node& n) {
-        if (!n.matmul) return;
-        chain(*n.left);
-        chain(*n.right);
+    // Post-order, so the innermost mismatch is the one reported.
+    void chain(Node& root) {
+        post_order_iter(root, [&](Node& n) {
+            if (n.matmul) unite_inner(n);
+        });
+    }
+    void unite_inner(Node& n) {
         int a = col_var(*n.left), b = row_var(*n.right);
         long ka = dims_.value(a), kb = dims_.value(b);
         if (!dims_.unite(a, b))
@@ -273,7 +332,7 @@ private:
             model_->leaves[i].spec.h = static_cast<int>(dims_.value(leaf_row_[i]));
             model_->leaves[i].spec.w = static_cast<int>(dims_.value(leaf_col_[i]));
         }
-        post_order(root, [&](Node& n) {
+        post_order_iter(root, [&](Node& n) {
             n.rows = static_cast<int>(dims_.value(row_var(n)));
             n.cols = static_cast<int>(dims_.value(col_var(n)));
             if (n.matmul) n.depth = n.left->cols;
@@ -282,17 +341,27 @@ private:
 
     // docs/spec/mm-params.md §5.3: i-blocks run down left operands, j-blocks down right
     // operands, and each k-partition becomes the children's j (left) / i (right).
-    void propagate_blocks(Node& n, int ib, int kb, int jb) {
-        n.row_blocks = ib;
-        n.col_blocks = jb;
-        if (!n.matmul) return;
-        n.blocks = {ib, kb, jb};
-        auto child_k = [&](const Node& c) {
-            const MatmulSpec* ms = c.matmul ? matmul_spec(c.name) : nullptr;
-            return ms && ms->k_blocks ? *ms->k_blocks : kb;
+    void propagate_blocks(Node& root, int root_ib, int root_kb, int root_jb) {
+        struct Item {
+            Node* n;
+            int ib, kb, jb;
         };
-        propagate_blocks(*n.left, ib, child_k(*n.left), kb);
-        propagate_blocks(*n.right, kb, child_k(*n.right), jb);
+        std::vector<Item> stack{{&root, root_ib, root_kb, root_jb}};
+        while (!stack.empty()) {
+            const auto [np, ib, kb, jb] = stack.back();
+            stack.pop_back();
+            Node& n = *np;
+            n.row_blocks = ib;
+            n.col_blocks = jb;
+            if (!n.matmul) continue;
+            n.blocks = {ib, kb, jb};
+            auto child_k = [&, kb = kb](const Node& c) {
+                const MatmulSpec* ms = c.matmul ? matmul_spec(c.name) : nullptr;
+                return ms && ms->k_blocks ? *ms->k_blocks : kb;
+            };
+            stack.push_back({n.right.get(), kb, child_k(*n.right), jb});
+            stack.push_back({n.left.get(), ib, child_k(*n.left), kb});
+        }
     }
 };
 
@@ -308,7 +377,7 @@ double estimate_bytes(const Model& model) {
     const double per_element = 4.0 + 28.0 + 8.0;
     double elements = 0;
     for (const auto& l : model.leaves) elements += double(*l.spec.h) * double(*l.spec.w);
-    post_order(*model.root, [&](const Node& n) {
+    post_order_iter(*model.root, [&](const Node& n) {
         if (n.matmul) elements += double(n.rows) * double(n.cols);
     });
     return elements * per_element;
@@ -327,25 +396,101 @@ static std::string human_bytes(double b) {
     return o.str();
 }
 
-Model build_model(const SceneSpec& scene, const BuildOptions& opts) {
-    Model m = build_structure(scene);
+static std::string num_text(double v) {
+    std::ostringstream o;
+    o.precision(3);
+    o << v;
+    return o.str();
+}
+static std::string whole_text(double v) {  // a limit, written in full
+    char b[48];
+    std::snprintf(b, sizeof b, "%.0f", v);
+    return b;
+}
+
+// Memory, drawn elements and multiply-adds, checked before any value is computed.
+// A message names the key that asks for the size: the largest shape given in the
+// scene (matrices.NAME.shape), else the largest matrix or matmul.
+static void check_scene_size(const Model& m, const SceneSpec& scene, const BuildOptions& opts) {
+    double elements = 0, madds = 0, big_elements = 0, big_madds = 0;
+    std::string big_node, big_matmul;
+    for (const auto& l : m.leaves) {
+        const double e = double(*l.spec.h) * double(*l.spec.w);
+        elements += e;
+        if (e > big_elements) big_elements = e, big_node = "matrix '" + shown_value(l.spec.name) + "'";
+    }
+    post_order_iter(*m.root, [&](const Node& n) {
+        if (!n.matmul) return;
+        const double e = double(n.rows) * double(n.cols), md = e * double(n.depth);
+        elements += e;
+        madds += md;
+        if (e > big_elements) big_elements = e, big_node = "the result '" + shown_value(n.name) + "'";
+        if (md > big_madds) big_madds = md, big_matmul = "'" + shown_value(n.name) + "'";
+    });
+    // The key that asks: the largest shape written in the scene (or fixed by data).
+    const Leaf* asks = nullptr;
+    for (const auto& l : m.leaves) {
+        if (l.spec.shape_loc.line <= 0 && l.spec.file.empty() && l.spec.url.empty()) continue;
+        const auto side = [](const Leaf& x) { return std::max(*x.spec.h, *x.spec.w); };
+        if (!asks || side(l) > side(*asks) ||
+            (side(l) == side(*asks) && double(*l.spec.h) * *l.spec.w > double(*asks->spec.h) * *asks->spec.w))
+            asks = &l;
+    }
+    std::string where = scene.expr_loc.line > 0 ? scene.expr_loc.str() : scene.path, who;
+    if (asks) {
+        const bool shape = asks->spec.shape_loc.line > 0;
+        where = (shape ? asks->spec.shape_loc : asks->spec.loc).str();
+        who = "matrices." + shown_value(asks->spec.name) + (shape ? ".shape [" : " (its data) [") +
+              std::to_string(*asks->spec.h) + ", " + std::to_string(*asks->spec.w) + "] makes ";
+    } else {
+        who = "the shapes make ";
+    }
+    const std::string fix_shape = asks ? "use a smaller shape" : "use smaller shapes";
 
     double limit = opts.memory_limit_bytes;
-    if (limit <= 0) limit = 0.75 * double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGESIZE));
-    double need = estimate_bytes(m);
-    if (need > limit)
-        fail(scene.path, "the matrices of this scene would need about " + human_bytes(need) +
-                             " of memory, more than the " + human_bytes(limit) + " allowed",
-             "use smaller shapes");
+    std::string source = "the limit given";
+    if (limit <= 0) {
+        const MemoryLimit ml = process_memory_limit();
+        limit = 0.75 * ml.bytes;
+        source = "3/4 of the " + human_bytes(ml.bytes) + " of " + ml.source;
+    }
+    const double need = estimate_bytes(m);
+    if (limit > 0 && need > limit)
+        fail(where, who + "the scene need about " + human_bytes(need) + " of memory (" + big_node + " alone " +
+                        human_bytes(need * big_elements / elements) + "), more than the " + human_bytes(limit) +
+                        " allowed (" + source + ")",
+             fix_shape);
+    const double max_elements = scene.max_elements > 0 ? scene.max_elements : limits::max_elements;
+    if (elements > max_elements)
+        fail(where, who + "the scene draw " + num_text(elements) + " elements (" + big_node + " alone " +
+                        num_text(big_elements) + "); at most " + whole_text(max_elements) + " are drawn",
+             fix_shape + " or pass --max-elements");
+    const double max_madds = scene.max_multiply_adds > 0 ? scene.max_multiply_adds : limits::max_multiply_adds;
+    if (madds > max_madds)
+        fail(where, who + "the matmuls need " + num_text(madds) + " multiply-adds (" + big_matmul + " alone " +
+                        num_text(big_madds) + "); at most " + whole_text(max_madds) + " are computed",
+             fix_shape + " or pass --max-multiply-adds");
+}
+
+Model build_model(const SceneSpec& scene, const BuildOptions& opts) {
+    Model m = build_structure(scene);
+    check_scene_size(m, scene, opts);
 
     const DataPaths paths = data_paths_for(scene);
-    Rng rng(scene.seed);
+    // One random stream per matrix, seeded by (scene seed, name, occurrence): editing
+    // one matrix never changes another's values.
+    std::vector<int> occurrence(m.leaves.size(), 0);
+    {
+        std::map<std::string, int> seen;
+        for (size_t i = 0; i < m.leaves.size(); ++i) occurrence[i] = seen[m.leaves[i].spec.name]++;
+    }
     std::vector<bool> filled(m.leaves.size(), false);
     // mm's evaluation order (docs/spec/mm-values.md §3): left subtree, right subtree, result.
-    post_order(*m.root, [&](Node& n) {
+    post_order_iter(*m.root, [&](Node& n) {
         if (!n.matmul) {
             if (filled[n.leaf]) return;
             Leaf& leaf = m.leaves[n.leaf];
+            Rng rng(matrix_seed(scene.seed, leaf.spec.name, occurrence[n.leaf]));
             leaf.values = init_matrix(leaf.spec, *leaf.spec.init, *leaf.spec.h, *leaf.spec.w,
                                       rng, paths);
             filled[n.leaf] = true;
@@ -362,7 +507,7 @@ Model build_model(const SceneSpec& scene, const BuildOptions& opts) {
         return a;
     };
     for (const auto& l : m.leaves) gmax = std::max(gmax, absmax(l.values));
-    post_order(*m.root, [&](const Node& n) {
+    post_order_iter(*m.root, [&](const Node& n) {
         if (n.matmul) gmax = std::max(gmax, absmax(n.result));
     });
     m.global_absmax = gmax;

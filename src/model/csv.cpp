@@ -7,6 +7,8 @@
 
 #include "js_number.h"
 #include "mmr/core/error.h"
+#include "mmr/core/input_file.h"
+#include "mmr/core/limits.h"
 #include "mmr/model/values.h"
 
 namespace mmr {
@@ -32,11 +34,10 @@ static std::string read_file(const std::string& path, const std::string& where) 
     if (fs::is_directory(path, ec)) {
         fail(where, "CSV file '" + path + "' is a directory", "name a .csv file");
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(where, "cannot open CSV file '" + path + "'", "check its permissions");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) fail(where, "cannot read CSV file '" + path + "'", "check the file");
-    return text;
+    // Not a FIFO or device (never read until EOF); the size is checked before reading.
+    InputFile in(path, limits::max_csv_bytes, "CSV file", "split the data, or save it as .npy");
+    if (!in.ok()) fail(where, "cannot open CSV file '" + path + "'", "check its permissions");
+    return in.read_all();
 }
 
 // "(data for scene.yaml:3:5)": which matrix wanted the file, when known.

@@ -8,6 +8,8 @@
 
 #include "data_internal.h"
 #include "mmr/core/error.h"
+#include "mmr/core/input_file.h"
+#include "mmr/core/limits.h"
 #include "mmr/model/data.h"
 
 namespace mmr {
@@ -45,20 +47,11 @@ void BufferSource::read(uint64_t offset, uint64_t n, void* dst) const {
 }
 
 FileSource::FileSource(const std::string& path) : ByteSource(path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) {
-        const int err = errno;
-        if (err == ENOENT) fail(path, "the data file does not exist", "check the path");
-        fail(path, std::string("cannot open the data file (") + std::strerror(err) + ")",
-             "check its permissions");
-    }
-    struct stat st;
-    if (fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd_);
-        fd_ = -1;
-        fail(path, "is not a regular file", "name a data file");
-    }
-    size_ = static_cast<uint64_t>(st.st_size);
+    // Not a FIFO or device (they would block or never end); size checked before reading.
+    InputFile f(path, limits::max_data_file_bytes, "data file");
+    if (!f.ok()) f.fail_open();
+    size_ = f.size();
+    fd_ = f.release();
 }
 
 FileSource::~FileSource() {

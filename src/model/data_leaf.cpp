@@ -50,6 +50,7 @@ DataPaths data_paths_for(const SceneSpec& scene) {
     const size_t slash = scene.path.find_last_of('/');
     p.scene_dir = slash == std::string::npos ? "." : scene.path.substr(0, std::max<size_t>(slash, 1));
     p.data_dirs = scene.data_dirs;
+    p.allow_any_path = scene.allow_any_path;
     return p;
 }
 
@@ -71,7 +72,53 @@ std::string url_base_name(const std::string& url) {
     return out;
 }
 
+std::string url_file_name_problem(const std::string& url) {
+    const std::string base = url_base_name(url);
+    if (base.empty() || base == "." || base == "..") return "does not end in a file name";
+    if (base.find('/') != std::string::npos || base.find('\0') != std::string::npos)
+        return "does not end in a plain file name (its base name is '" + detail::printable(base) + "')";
+    return "";
+}
+
 namespace {
+
+// `p` made absolute with symlinks resolved (as far as it exists), or empty.
+fs::path resolved(const std::string& p) {
+    std::error_code ec;
+    fs::path a = fs::absolute(p.empty() ? fs::path(".") : fs::path(p), ec);
+    if (ec) return {};
+    fs::path r = fs::weakly_canonical(a, ec);
+    if (ec) return {};
+    return r.lexically_normal();
+}
+
+// True if `file` lies inside folder `dir`, compared by path components (not text).
+bool within(const fs::path& file, fs::path dir) {
+    while (!dir.has_filename() && dir != dir.root_path()) dir = dir.parent_path();
+    auto f = file.begin();
+    for (auto d = dir.begin(); d != dir.end(); ++d, ++f) {
+        if (d->empty()) continue;
+        if (f == file.end() || *f != *d) return false;
+    }
+    return f != file.end();
+}
+
+// Data files may only be read from the scene's folder and the data folders (after
+// resolving symlinks), unless --allow-any-path.
+bool allowed_path(const std::string& file, const DataPaths& paths) {
+    if (paths.allow_any_path) return true;
+    const fs::path f = resolved(file);
+    if (f.empty()) return false;
+    std::vector<std::string> roots{paths.scene_dir.empty() ? "." : paths.scene_dir};
+    for (const std::string& d : paths.url_dirs()) roots.push_back(d);
+    for (const std::string& r : roots) {
+        const fs::path root = resolved(r);
+        if (!root.empty() && within(f, root)) return true;
+    }
+    return false;
+}
+
+const char* const kConfineFix = "put the file there, or pass --allow-any-path";
 
 std::string leaf_where(const LeafSpec& spec) {
     return "matrix '" + spec.name + "'" + (spec.loc.file.empty() ? "" : " at " + spec.loc.str());
@@ -126,6 +173,10 @@ std::string resolve_data_file(const LeafSpec& spec, const std::string& init, con
                  "give the path of a data file as 'file:'");
         fs::path p(spec.file);
         if (p.is_relative() && !paths.scene_dir.empty()) p = fs::path(paths.scene_dir) / p;
+        if (!allowed_path(p.string(), paths))
+            fail(spec.loc.str(), "matrices." + spec.name + ".file '" + detail::printable(spec.file) +
+                                     "' is outside the scene's folder and the data folders",
+                 kConfineFix);
         return p.string();
     }
     if (init != "url") return "";
@@ -133,6 +184,10 @@ std::string resolve_data_file(const LeafSpec& spec, const std::string& init, con
         if (!spec.file.empty()) {  // a local path given for mm's url init
             fs::path p(spec.file);
             if (p.is_relative() && !paths.scene_dir.empty()) p = fs::path(paths.scene_dir) / p;
+            if (!allowed_path(p.string(), paths))
+                fail(spec.loc.str(), "matrices." + spec.name + ".file '" + detail::printable(spec.file) +
+                                         "' is outside the scene's folder and the data folders",
+                     kConfineFix);
             return p.string();
         }
         fail(spec.loc.str(), "matrix '" + spec.name + "' uses init 'url' without a url",
@@ -140,14 +195,20 @@ std::string resolve_data_file(const LeafSpec& spec, const std::string& init, con
              "downloaded) or the local path as 'file:'");
     }
     const std::string base = url_base_name(spec.url);
-    if (base.empty() || base == "." || base == "..")
-        fail(spec.loc.str(), "matrix '" + spec.name + "': the url '" + detail::printable(spec.url) +
-                                 "' does not end in a file name",
+    // The base name is looked up in folders: it must not be a path ("..%2F..%2Fetc%2Fpasswd").
+    if (const std::string why = url_file_name_problem(spec.url); !why.empty())
+        fail(spec.loc.str(), "matrix '" + spec.name + "': the url '" + detail::printable(spec.url) + "' " + why,
              "give the url of a data file");
     const std::vector<std::string> dirs = paths.url_dirs();
     for (const std::string& d : dirs) {
         const std::string p = (fs::path(d) / base).string();
-        if (is_file(p)) return p;
+        if (is_file(p)) {
+            if (!allowed_path(p, paths))  // a symbolic link that leads out
+                fail(spec.loc.str(), "matrices." + spec.name + ".url: its file '" + detail::printable(p) +
+                                         "' leads (by a symbolic link) outside the scene's folder and the data folders",
+                     kConfineFix);
+            return p;
+        }
     }
     if (spec.fallback) return "";
     std::string list;

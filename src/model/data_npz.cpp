@@ -4,9 +4,12 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "data_internal.h"
 #include "mmr/core/error.h"
+#include "mmr/core/input_file.h"
+#include "mmr/core/limits.h"
 #include "mmr/model/data.h"
 #include "mmr/scene/scene_parser.h"
 
@@ -128,53 +131,108 @@ private:
     uint64_t offset_, size_;
 };
 
-std::string inflate_member(const std::string& comp, uint64_t expected, const std::string& where) {
+// Inflates the deflated member at [offset, offset + comp_len) of `src`, reading it in
+// 1 MiB pieces, into at most `expected` bytes: more output than that is an error as
+// soon as it appears. With `stop_after` > 0, returns once that many bytes are out
+// (the start of the member, for its .npy header); else the output must be exactly
+// `expected` bytes.
+std::string inflate_member(const ByteSource& src, uint64_t offset, uint64_t comp_len, uint64_t expected,
+                           const std::string& where, uint64_t stop_after = 0) {
     z_stream zs{};
     if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) fail(where, "cannot start zlib", "");
     std::string out;
-    out.reserve(static_cast<size_t>(std::min<uint64_t>(expected, uint64_t(1) << 26)));
-    size_t fed = 0;
+    out.reserve(static_cast<size_t>(std::min<uint64_t>(stop_after ? stop_after : expected, uint64_t(1) << 26)));
+    std::string in;
+    uint64_t fed = 0;
     char buf[1 << 16];
     int rc = Z_OK;
+    auto give_up = [&](const std::string& what) {
+        inflateEnd(&zs);
+        fail(where, what, "write the file again");
+    };
     while (rc != Z_STREAM_END) {
-        if (zs.avail_in == 0 && fed < comp.size()) {
-            const size_t n = std::min<size_t>(comp.size() - fed, 1u << 30);
-            zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(comp.data() + fed));
+        if (zs.avail_in == 0 && fed < comp_len) {
+            const uint64_t n = std::min<uint64_t>(comp_len - fed, uint64_t(1) << 20);
+            try {
+                in = src.bytes(offset + fed, n);
+            } catch (...) {
+                inflateEnd(&zs);
+                throw;
+            }
+            zs.next_in = reinterpret_cast<Bytef*>(in.data());
             zs.avail_in = static_cast<uInt>(n);
             fed += n;
         }
         zs.next_out = reinterpret_cast<Bytef*>(buf);
         zs.avail_out = sizeof buf;
         rc = inflate(&zs, Z_NO_FLUSH);
-        if (rc == Z_BUF_ERROR && zs.avail_in == 0 && fed == comp.size()) {
-            inflateEnd(&zs);
-            fail(where, "truncated compressed data", "write the file again");
-        }
+        if (rc == Z_BUF_ERROR && zs.avail_in == 0 && fed == comp_len) give_up("truncated compressed data");
         if (rc == Z_BUF_ERROR) rc = Z_OK;  // no progress this round; more input follows
-        if (rc != Z_OK && rc != Z_STREAM_END) {
-            inflateEnd(&zs);
-            fail(where, "damaged compressed data (zlib: " + std::string(zs.msg ? zs.msg : "error") + ")",
-                 "write the file again");
-        }
+        if (rc != Z_OK && rc != Z_STREAM_END)
+            give_up("damaged compressed data (zlib: " + std::string(zs.msg ? zs.msg : "error") + ")");
         const size_t got = sizeof buf - zs.avail_out;
-        if (out.size() + got > expected) {
-            inflateEnd(&zs);
-            fail(where, "the member inflates to more than the " + std::to_string(expected) +
-                            " bytes its directory entry says",
-                 "write the file again");
-        }
+        if (out.size() + got > expected)
+            give_up("the member inflates to more than the " + std::to_string(expected) +
+                    " bytes its directory entry says");
         out.append(buf, got);
-        if (rc == Z_OK && got == 0 && zs.avail_in == 0 && fed == comp.size()) {
-            inflateEnd(&zs);
-            fail(where, "truncated compressed data", "write the file again");
-        }
+        if (stop_after && out.size() >= stop_after) break;
+        if (rc == Z_OK && got == 0 && zs.avail_in == 0 && fed == comp_len) give_up("truncated compressed data");
     }
     inflateEnd(&zs);
-    if (out.size() != expected)
+    if (!stop_after && out.size() != expected)
         fail(where, "the member inflates to " + std::to_string(out.size()) + " bytes, not the " +
                         std::to_string(expected) + " its directory entry says",
              "write the file again");
     return out;
+}
+
+// The first bytes of a member that says it is `size` bytes long: reads past them fail
+// (used to read the .npy header before the member is inflated).
+class PrefixSource : public ByteSource {
+public:
+    PrefixSource(std::string prefix, uint64_t size, std::string name)
+        : ByteSource(std::move(name)), prefix_(std::move(prefix)), size_(size) {}
+    uint64_t size() const override { return size_; }
+    void read(uint64_t offset, uint64_t n, void* dst) const override {
+        check_range(offset, n);
+        if (offset + n > prefix_.size())
+            fail(name(), "truncated compressed data: the .npy header runs past the end of the member",
+                 "write the file again");
+        if (n) std::memcpy(dst, prefix_.data() + offset, static_cast<size_t>(n));
+    }
+
+private:
+    std::string prefix_;
+    uint64_t size_;
+};
+
+// The sizes a member's local header declares (zip64 extra field when 0xFFFFFFFF).
+// False if it declares none (flag bit 3: sizes in a data descriptor after the data).
+bool local_sizes(const ByteSource& src, uint64_t local_offset, const unsigned char* l, uint64_t& size,
+                 uint64_t& comp_size) {
+    if (le(l + 6, 2) & 8) return false;
+    comp_size = le(l + 18, 4);
+    size = le(l + 22, 4);
+    if (size != 0xFFFFFFFFu && comp_size != 0xFFFFFFFFu) return true;
+    const uint64_t nlen = le(l + 26, 2), xlen = le(l + 28, 2);
+    const std::string xs = src.bytes(local_offset + 30 + nlen, xlen);
+    const auto* x = reinterpret_cast<const unsigned char*>(xs.data());
+    for (uint64_t q = 0; q + 4 <= xlen;) {
+        const uint64_t id = le(x + q, 2), len = le(x + q + 2, 2);
+        if (q + 4 + len > xlen) break;
+        if (id == 0x0001) {
+            uint64_t r = q + 4;
+            for (uint64_t* field : {&size, &comp_size}) {
+                if (*field != 0xFFFFFFFFu) continue;
+                if (r + 8 > q + 4 + len) return true;  // left as 0xFFFFFFFF: a mismatch below
+                *field = le(x + r, 8);
+                r += 8;
+            }
+            return true;
+        }
+        q += 4 + len;
+    }
+    return true;
 }
 
 }  // namespace
@@ -216,13 +274,42 @@ std::unique_ptr<ByteSource> npz_member(const ByteSource& src, const std::string&
              "truncated: the member's " + std::to_string(z.comp_size) + " bytes run past the end of the " +
                  std::to_string(src.size()) + "-byte file",
              "the file is incomplete; write it again");
-    if (z.method == 0) {
-        if (z.comp_size != z.size) bad_zip(file, "stored member with two different sizes");
-        return std::make_unique<SubSource>(src, data, z.size, where);
+    // Every declared size is checked before anything is inflated: the local header's
+    // (and its zip64 field) must agree with the central directory's ...
+    uint64_t local_size = 0, local_comp = 0;
+    if (local_sizes(src, z.local_offset, l, local_size, local_comp) &&
+        (local_size != z.size || local_comp != z.comp_size))
+        fail(where,
+             "its local header declares " + std::to_string(local_size) + " bytes (" + std::to_string(local_comp) +
+                 " compressed) but the central directory " + std::to_string(z.size) + " (" +
+                 std::to_string(z.comp_size) + " compressed)",
+             "the archive is damaged or crafted; write it again with numpy.savez");
+    if (z.method == 0 && z.comp_size != z.size) bad_zip(file, "stored member with two different sizes");
+    // ... must be within the limit of what is inflated into memory ...
+    if (z.method == 8 && z.size > limits::max_npz_member_bytes)
+        fail(where,
+             "the member declares " + std::to_string(z.size) + " bytes uncompressed; mmr inflates .npz members of up to " +
+                 byte_size_text(limits::max_npz_member_bytes),
+             "save the array uncompressed (numpy.savez) or split it");
+    // ... and must be what the member's .npy header says it needs (read from the first
+    // bytes only: at most the 1 MiB header limit of read_npy_header).
+    {
+        const uint64_t head = std::min<uint64_t>(z.size, (uint64_t(1) << 20) + 12);
+        std::string prefix = z.method == 0 ? src.bytes(data, head)
+                                           : inflate_member(src, data, z.comp_size, z.size, where, head);
+        const PrefixSource ps(std::move(prefix), z.size, where);
+        const TensorInfo t = read_npy_header(ps);  // fails if the declared size is too small
+        bool overflow = false;
+        const uint64_t need = t.offset + detail::mul_checked(t.count(), static_cast<uint64_t>(dtype_size(t.dtype)),
+                                                             overflow);
+        if (!overflow && need != z.size)
+            fail(where,
+                 "the member declares " + std::to_string(z.size) + " bytes but its .npy header (" + t.shape_str() +
+                     " " + dtype_name(t.dtype) + ") needs " + std::to_string(need),
+                 "the archive is damaged or crafted; write it again with numpy.savez");
     }
-    if (z.size > (uint64_t(1) << 36))
-        fail(where, "member of " + std::to_string(z.size) + " bytes is too large", "");
-    std::string bytes = inflate_member(src.bytes(data, z.comp_size), z.size, where);
+    if (z.method == 0) return std::make_unique<SubSource>(src, data, z.size, where);
+    std::string bytes = inflate_member(src, data, z.comp_size, z.size, where);
     uLong c = crc32(0L, Z_NULL, 0);
     for (size_t off = 0; off < bytes.size();) {
         const size_t n = std::min<size_t>(bytes.size() - off, 1u << 30);

@@ -75,7 +75,15 @@ Matrix init_matrix(const LeafSpec& spec, const std::string& init, int h, int w, 
             fail(spec.loc.str(), "matrix '" + spec.name + "' uses init 'expr' without a formula",
                  "give a JavaScript expression in i, j, h, w");
         }
-        return eval_js_matrix(spec.js, h, w, kInitExprTimeoutSeconds, spec.loc.str());
+        // Math.random() is seeded from this matrix's own random stream (itself seeded
+        // by the scene's seed and the matrix's name, matrix_seed); the stream is not
+        // advanced, so dropout after the formula draws what it would without it.
+        JsOptions js;
+        Rng probe = rng;
+        js.seed = static_cast<uint64_t>(probe.uniform() * 0x1.0p53);
+        js.errors_zero = spec.js_errors_zero;
+        js.matrix = spec.name;
+        return eval_js_matrix(spec.js, h, w, js, spec.loc.str());
     }
 
     // §2.1: scaled only when the range differs from [0, 1]; max < min gives min.

@@ -1,14 +1,20 @@
 // Init "expr" (docs/spec/mm-values.md §2.3): a JavaScript formula in i, j, h, w, evaluated
 // by Duktape. mm builds `(i, j, h, w) => { try { return (EXPR) } catch (e) {
-// return 0 } }` and stores the results in a Float32Array; we do the same per
-// element. A formula may loop forever, and Duktape as packaged has no execution
+// return 0 } }` and stores the results in a Float32Array; we evaluate per element
+// too, but an element that throws is an error unless JsOptions::errors_zero
+// (--js-errors zero) asks for mm's 0. Math.random() is seeded and Date is fixed
+// at 0 (1970-01-01T00:00:00Z, time zone UTC), so a scene gives the same values on
+// every run. A formula may loop forever, and Duktape as packaged has no execution
 // time-out, so the whole evaluation runs in a forked child process that writes
-// into shared memory; the parent kills it when the time limit passes.
+// into shared memory; the parent kills it when the time limit passes. The child
+// dies with mmr (PR_SET_PDEATHSIG) and is killed at once when mmr is interrupted
+// (it is registered with mmr/core/interrupt.h).
 // Note: fork() is fine here because glibc keeps malloc usable in the child even
 // if other threads exist; the child only uses Duktape and then _exit()s.
 #include <duktape.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,10 +25,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "mmr/core/error.h"
+#include "mmr/core/interrupt.h"
 #include "mmr/model/values.h"
 
 namespace mmr {
@@ -30,9 +38,10 @@ namespace {
 
 // Start of the shared memory block; the h*w floats follow it.
 struct Report {
-    enum Status : int { NotRun = 0, Ok, CompileError, NotExpression };
+    enum Status : int { NotRun = 0, Ok, CompileError, NotExpression, Threw };
     int status;
-    char message[504];
+    int i, j;  // Threw: the element
+    char message[496];
 };
 
 // Duktape allocator with a cap, so a formula that allocates in a loop fails with a
@@ -62,17 +71,73 @@ void cap_free(void* u, void* ptr) { if (ptr) cap_realloc(u, ptr, 0); }
 // is enough (the parent reports it).
 void on_fatal(void*, const char*) { _exit(3); }
 
+// Math.random(): splitmix64, the top 53 bits scaled to [0, 1) like Rng::uniform.
+uint64_t g_random_state = 0;
+
+uint64_t splitmix64(uint64_t& state) {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+duk_ret_t seeded_random(duk_context* ctx) {
+    duk_push_number(ctx, static_cast<double>(splitmix64(g_random_state) >> 11) * 0x1.0p-53);
+    return 1;
+}
+
+// Date at a fixed instant: Date.now() and new Date() are 0 (the epoch), Date()
+// its string; new Date(...) with arguments is unchanged. Date.prototype is the
+// original, so instanceof and every method work.
+const char* const kFixedDate =
+    "(function (D) {\n"
+    "  function Date(a, b, c, d, e, f, g) {\n"
+    "    var n = arguments.length;\n"
+    "    if (!(this instanceof Date)) return new D(0).toString();\n"
+    "    if (n === 0) return new D(0);\n"
+    "    if (n === 1) return new D(a);\n"
+    "    return new D(a, b, n > 2 ? c : 1, n > 3 ? d : 0, n > 4 ? e : 0, n > 5 ? f : 0, n > 6 ? g : 0);\n"
+    "  }\n"
+    "  Date.prototype = D.prototype;\n"
+    "  D.prototype.constructor = Date;\n"
+    "  Date.now = function () { return 0; };\n"
+    "  Date.parse = D.parse;\n"
+    "  Date.UTC = D.UTC;\n"
+    "  return Date;\n"
+    "})(Date)";
+
+// Installs the seeded Math.random and the fixed Date.
+bool make_deterministic(duk_context* ctx, uint64_t seed) {
+    g_random_state = seed;
+    duk_get_global_string(ctx, "Math");
+    duk_push_c_function(ctx, seeded_random, 0);
+    duk_put_prop_string(ctx, -2, "random");
+    duk_pop(ctx);
+    if (duk_peval_string(ctx, kFixedDate) != 0) return false;
+    duk_put_global_string(ctx, "Date");
+    return true;
+}
+
+// One line: control characters (a message may quote the formula) become spaces.
+void copy_message(char* dst, size_t size, const char* src) {
+    std::snprintf(dst, size, "%s", src);
+    for (char* p = dst; *p; ++p)
+        if (static_cast<unsigned char>(*p) < 0x20) *p = ' ';
+}
+
 // Compiles `src` as global code; on failure copies Duktape's message into `r`.
 bool compiles(duk_context* ctx, const std::string& src, Report* r, Report::Status fail_status) {
     if (duk_pcompile_string(ctx, 0, src.c_str()) == 0) return true;
-    std::snprintf(r->message, sizeof r->message, "%s", duk_safe_to_string(ctx, -1));
+    copy_message(r->message, sizeof r->message, duk_safe_to_string(ctx, -1));
     r->status = fail_status;
     return false;
 }
 
-[[noreturn]] void run_child(const std::string& formula, int h, int w, Report* r, float* out) {
+[[noreturn]] void run_child(const std::string& formula, int h, int w, const JsOptions& opts, Report* r,
+                            float* out) {
     duk_context* ctx = duk_create_heap(cap_alloc, cap_realloc, cap_free, nullptr, on_fatal);
     if (!ctx) _exit(4);
+    if (!make_deterministic(ctx, opts.seed)) _exit(5);
     // The formula must be one expression: `(F\n)` and `[F\n]` both compile only if
     // F has no unmatched closing bracket, so text such as `1); evil(); (2` cannot
     // escape the wrapper below. The newline ends a trailing // comment.
@@ -83,7 +148,7 @@ bool compiles(duk_context* ctx, const std::string& src, Report* r, Report::Statu
     const std::string wrapper = "(function(i,j,h,w){return +(" + formula + "\n);})";
     if (!compiles(ctx, wrapper, r, Report::CompileError)) _exit(0);
     if (duk_pcall(ctx, 0) != 0) {  // evaluates the program, leaving the function
-        std::snprintf(r->message, sizeof r->message, "%s", duk_safe_to_string(ctx, -1));
+        copy_message(r->message, sizeof r->message, duk_safe_to_string(ctx, -1));
         r->status = Report::CompileError;
         _exit(0);
     }
@@ -95,7 +160,14 @@ bool compiles(duk_context* ctx, const std::string& src, Report* r, Report::Statu
             duk_push_int(ctx, h);
             duk_push_int(ctx, w);
             const bool ok = duk_pcall(ctx, 4) == DUK_EXEC_SUCCESS;
-            // An element that throws is 0, as in mm's try/catch.
+            if (!ok && !opts.errors_zero) {
+                copy_message(r->message, sizeof r->message, duk_safe_to_string(ctx, -1));
+                r->i = i;
+                r->j = j;
+                r->status = Report::Threw;
+                _exit(0);
+            }
+            // --js-errors zero: an element that throws is 0, as in mm's try/catch.
             out[static_cast<size_t>(i) * w + j] = ok ? static_cast<float>(duk_get_number(ctx, -1)) : 0.0f;
             duk_pop(ctx);
         }
@@ -121,18 +193,29 @@ struct SharedBlock {
 };
 
 // Waits for `pid` up to `timeout` seconds; kills it when time is up. Returns
-// false on time-out, else stores the wait status.
-bool wait_with_timeout(pid_t pid, double timeout, int* status) {
+// false on time-out, else stores the wait status. `registered` is unregistered
+// once the child is reaped. An interruption (SIGINT, SIGTERM, SIGHUP) kills the
+// child at once (the handler does, or poll() below when it was deferred) and
+// ends mmr with 128 + the signal number.
+bool wait_with_timeout(pid_t pid, double timeout, int* status, interrupt::ChildRegistration& registered) {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + std::chrono::duration<double>(timeout);
     auto step = std::chrono::microseconds(200);
     for (;;) {
-        const pid_t r = waitpid(pid, status, WNOHANG);
-        if (r == pid) return true;
-        if (r < 0 && errno != EINTR) return true;  // cannot happen for our own child
+        interrupt::poll();
+        {
+            interrupt::Hold hold;  // never a reaped (so reusable) pid in the registry
+            const pid_t r = waitpid(pid, status, WNOHANG);
+            if (r == pid || (r < 0 && errno != EINTR)) {  // the latter cannot happen for our own child
+                registered.reset();
+                return true;
+            }
+        }
         if (clock::now() >= deadline) {
+            interrupt::Hold hold;
             kill(pid, SIGKILL);
             while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
+            registered.reset();
             return false;
         }
         std::this_thread::sleep_for(step);
@@ -144,6 +227,13 @@ bool wait_with_timeout(pid_t pid, double timeout, int* status) {
 
 Matrix eval_js_matrix(const std::string& formula, int h, int w, double timeout_seconds,
                       const std::string& where) {
+    JsOptions opts;
+    opts.timeout_seconds = timeout_seconds;
+    return eval_js_matrix(formula, h, w, opts, where);
+}
+
+Matrix eval_js_matrix(const std::string& formula, int h, int w, const JsOptions& opts, const std::string& where) {
+    const double timeout_seconds = opts.timeout_seconds;
     Matrix m(h, w);
     if (m.size() == 0) return m;
     const size_t bytes = sizeof(Report) + m.size() * sizeof(float);
@@ -155,12 +245,30 @@ Matrix eval_js_matrix(const std::string& formula, int h, int w, double timeout_s
     auto* report = static_cast<Report*>(block.p);
     auto* out = reinterpret_cast<float*>(report + 1);
 
-    const pid_t pid = fork();
+    const pid_t parent = getpid();
+    pid_t pid;
+    std::optional<interrupt::ChildRegistration> registered;
+    {
+        interrupt::Hold hold;  // registered as soon as it exists
+        pid = fork();
+        if (pid == 0) {
+            // The evaluator dies with mmr, whatever ends it: SIGKILL when the
+            // parent goes (checked once more: it may have gone before prctl).
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (getppid() != parent) _exit(6);
+            // Its own signals end it the default way (the handlers are mmr's).
+            for (int sig : {SIGINT, SIGTERM, SIGHUP}) signal(sig, SIG_DFL);
+            // Local time (new Date(...).getHours()) in UTC, whatever TZ says.
+            setenv("TZ", "UTC", 1);
+            tzset();
+            run_child(formula, h, w, opts, report, out);
+        }
+        if (pid > 0) registered.emplace(pid);
+    }
     if (pid < 0) fail(where, std::string("cannot start the init expression evaluator: ") + std::strerror(errno));
-    if (pid == 0) run_child(formula, h, w, report, out);
 
     int status = 0;
-    if (!wait_with_timeout(pid, timeout_seconds, &status)) {
+    if (!wait_with_timeout(pid, timeout_seconds, &status, *registered)) {
         std::ostringstream n;
         n << timeout_seconds;
         fail(where, "init expression " + shown(formula) + " did not finish within " + n.str() +
@@ -168,6 +276,12 @@ Matrix eval_js_matrix(const std::string& formula, int h, int w, double timeout_s
     }
     if (report->status == Report::CompileError) {
         fail(where, "init expression " + shown(formula) + " does not compile: " + report->message, kFix);
+    }
+    if (report->status == Report::Threw) {
+        const std::string whose = opts.matrix.empty() ? "the formula" : "the formula of matrix '" + opts.matrix + "'";
+        fail(where, whose + " threw at (i=" + std::to_string(report->i) + ", j=" + std::to_string(report->j) +
+                        "): " + report->message,
+             "fix the formula, or give --js-errors zero to make such elements 0 as mm does");
     }
     if (report->status == Report::NotExpression) {
         fail(where, "init expression " + shown(formula) + " is not a single expression: " +

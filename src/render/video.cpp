@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "mmr/core/error.h"
+#include "mmr/core/limits.h"
 #include "mmr/draw/build_draw_list.h"
 #include "mmr/layout/layout.h"
 #include "mmr/model/build_model.h"
@@ -33,14 +34,16 @@ TimeMap time_map(const Model& model, int period, const VideoRenderOptions& o) {
     return tm;
 }
 
-int64_t total_frames(const TimeMap& tm, const VideoRenderOptions& o, const std::string& where) {
-    if (o.duration > 0) return tm.frames_for_seconds(o.duration);
-    if (!(o.cycles > 0)) fail("--cycles", "the number of cycles must be positive", "write e.g. '--cycles 1'");
-    if (tm.period > 0) return tm.frames_for_cycles(o.cycles);
-    if (tm.spin != 0)  // a static scene that spins: one full turn
-        return tm.frames_for_seconds(2 * M_PI * 20 / std::fabs(tm.spin));
-    fail(where, "the scene does not move (anim.alg is none and anim.spin is 0)",
-         "set anim.alg or anim.spin in the scene, or give --duration SECONDS");
+// Counted in double and checked against --max-frames before any conversion.
+int64_t total_frames(const TimeMap& tm, const VideoRenderOptions& o, const SceneSpec& scene) {
+    FrameRequest r;
+    r.cycles = o.cycles;
+    r.duration = o.duration;
+    r.max_frames = o.max_frames;
+    r.scene = scene.path;
+    if (scene.anim_speed_loc.line > 0) r.speed_where = scene.anim_speed_loc.str();
+    if (scene.anim_spin_loc.line > 0) r.spin_where = scene.anim_spin_loc.str();
+    return checked_total_frames(tm, r);
 }
 
 }  // namespace
@@ -50,10 +53,12 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     using clock = std::chrono::steady_clock;
     auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
     const int W = scene.output.width, H = scene.output.height;
-    if (!(opts.video.fps > 0) || !std::isfinite(opts.video.fps)) {
-        char text[32];
+    if (!(opts.video.fps >= limits::min_fps && opts.video.fps <= limits::max_fps)) {  // NaN too
+        char text[32], range[64];
         std::snprintf(text, sizeof text, "%g", opts.video.fps);
-        fail(std::string("--fps ") + text, "the frame rate must be a positive number", "write e.g. '--fps 30'");
+        std::snprintf(range, sizeof range, "%g to %g", limits::min_fps, limits::max_fps);
+        fail(std::string("--fps ") + text, std::string("the frame rate must be from ") + range,
+             "write e.g. '--fps 30'");
     }
     VideoOptions vo = opts.video;
     vo.width = W;
@@ -65,7 +70,7 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     Layout layout = compute_layout(model);
     Animation anim(model, layout);
     const TimeMap tm = time_map(model, anim.animated() ? anim.period() : 0, opts);
-    const int64_t total = total_frames(tm, opts, scene.path);
+    const int64_t total = total_frames(tm, opts, scene);
 
     VideoRenderStats st;
     st.period = tm.period;

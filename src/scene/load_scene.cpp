@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "mmr/core/error.h"
+#include "mmr/core/input_file.h"
+#include "mmr/core/limits.h"
 #include "mmr/scene/mm_params.h"
 #include "mmr/scene/scene_parser.h"
 #include "mmr/scene/scene_writer.h"
@@ -50,12 +52,12 @@ std::string folder_of(const std::string& path) {
     return slash == std::string::npos ? "." : path.substr(0, std::max<size_t>(slash, 1));
 }
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "cannot open the file", "check the path");
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+// A scene or params file: a regular file of at most limits::max_scene_bytes, read
+// without blocking (input_file.h).
+std::string read_text(const std::string& path, const char* cannot_open = "cannot open the file") {
+    InputFile in(path, limits::max_scene_bytes, "scene file");
+    if (!in.ok()) fail(path, cannot_open, "check the path");
+    return in.read_all();
 }
 
 SceneSpec from_params(const ParamsJson& params, const std::string& where, const std::string& scene_dir,
@@ -63,9 +65,11 @@ SceneSpec from_params(const ParamsJson& params, const std::string& where, const 
     ImportOptions io;
     io.scene_dir = scene_dir;
     io.data_dirs = opts.data_dirs;
+    io.allow_any_path = opts.allow_any_path;
     SceneSpec s = scene_from_params(params, io, where);
     s.path = where;
     s.data_dirs = opts.data_dirs;
+    s.allow_any_path = opts.allow_any_path;
     s.text = write_scene(s, {{kLinkSceneComment}});
     return s;
 }
@@ -78,7 +82,18 @@ bool is_link_argument(const std::string& arg) {
     return looks_like_mm_link(arg);
 }
 
+void check_data_dirs(const std::vector<std::string>& dirs) {
+    for (const std::string& d : dirs) {
+        struct stat st;
+        if (stat(d.c_str(), &st) != 0)
+            fail("--data-dir " + d, "the folder does not exist", "create it, or give an existing folder");
+        if (!S_ISDIR(st.st_mode))
+            fail("--data-dir " + d, "is not a folder", "give the folder that holds the data files");
+    }
+}
+
 SceneSpec load_scene(const std::string& arg, const LoadOptions& opts) {
+    check_data_dirs(opts.data_dirs);
     if (is_dir(arg))  // also a folder named x.yaml: the scene would read as empty
         fail(arg, "is a folder, not a scene file",
              "give a .yaml scene, a .json params file, a .png written by mmr or an mm link");
@@ -93,23 +108,24 @@ SceneSpec load_scene(const std::string& arg, const LoadOptions& opts) {
     }
     if (ends_with(arg, ".png")) {
         // A PNG written by mmr carries its scene (iTXt "mmr:scene"): re-render from it.
+        // Only its chunks are walked: the pixels are never decoded. Its data files are
+        // confined to the PNG's folder like a scene file's.
         for (const auto& [key, text] : read_png_texts(arg))
             if (key == "mmr:scene") {
                 SceneSpec s = parse_scene(text, arg);
                 s.data_dirs = opts.data_dirs;
+                s.allow_any_path = opts.allow_any_path;
                 return s;
             }
         fail(arg, "this PNG carries no mmr scene (no 'mmr:scene' text chunk)",
              "give the scene file, or a PNG written by 'mmr still'");
     }
-    std::ifstream in(arg, std::ios::binary);
-    if (!in) fail(arg, "cannot open the scene file", "check the path");
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (blank_or_comments(text.str()))
+    const std::string text = read_text(arg, "cannot open the scene file");
+    if (blank_or_comments(text))
         fail(arg, "the file is empty", "a scene needs at least 'expr: A @ B'");
-    SceneSpec s = parse_scene(text.str(), arg);
+    SceneSpec s = parse_scene(text, arg);
     s.data_dirs = opts.data_dirs;
+    s.allow_any_path = opts.allow_any_path;
     return s;
 }
 

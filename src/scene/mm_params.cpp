@@ -9,6 +9,8 @@
 
 #include "../model/js_number.h"
 #include "mmr/core/error.h"
+#include "mmr/core/limits.h"
+#include "mmr/core/quote.h"
 #include "mmr/layout/layout.h"
 #include "mmr/layout/scheme.h"
 #include "mmr/model/build_model.h"
@@ -40,11 +42,7 @@ std::string join(const std::vector<std::string>& v) {
     return s;
 }
 
-std::string shown(const std::string& s) {
-    std::string out;
-    for (size_t i = 0; i < s.size() && i < 60; ++i) out += static_cast<unsigned char>(s[i]) < 0x20 ? '?' : s[i];
-    return s.size() > 60 ? out + "..." : out;
-}
+std::string shown(const std::string& s) { return shown_value(s); }
 
 // Typed access to params values with one-line errors naming the params path.
 class Reader {
@@ -286,6 +284,7 @@ public:
         : p_(p), opts_(o), r_(where) {
         paths_.scene_dir = o.scene_dir;
         paths_.data_dirs = o.data_dirs;
+        paths_.allow_any_path = o.allow_any_path;
     }
 
     SceneSpec run() {
@@ -316,13 +315,18 @@ public:
         root.k = s.blocks.k;
         // Camera: mm's position is absolute (never rescaled when a link is loaded).
         const ParamsJson& cam = r_.group(p_, "cam", "cam");
-        s.camera.position = {r_.number(cam, "x", "cam.x").value_or(-48), r_.number(cam, "y", "cam.y").value_or(48),
-                             r_.number(cam, "z", "cam.z").value_or(48)};
+        const double cm = limits::max_camera_coordinate;
+        s.camera.position = {r_.number(cam, "x", "cam.x", -cm, cm).value_or(-48),
+                             r_.number(cam, "y", "cam.y", -cm, cm).value_or(48),
+                             r_.number(cam, "z", "cam.z", -cm, cm).value_or(48)};
         s.camera.position_set = true;
         const ParamsJson& target = r_.group(cam, "target", "cam.target");
-        s.camera.target = {r_.number(target, "x", "cam.target.x").value_or(0),
-                           r_.number(target, "y", "cam.target.y").value_or(0),
-                           r_.number(target, "z", "cam.target.z").value_or(0)};
+        s.camera.target = {r_.number(target, "x", "cam.target.x", -cm, cm).value_or(0),
+                           r_.number(target, "y", "cam.target.y", -cm, cm).value_or(0),
+                           r_.number(target, "z", "cam.target.z", -cm, cm).value_or(0)};
+        if (s.camera.position.x == s.camera.target.x && s.camera.position.y == s.camera.target.y &&
+            s.camera.position.z == s.camera.target.z)
+            r_.bad("cam", "equals cam.target", "the camera needs a direction: move it");
 
         // The tree: the root is always a matmul.
         walk_matmul(p_, "", nullptr, root, true);
@@ -363,6 +367,7 @@ public:
                                      path + ")",
                      "a scene keys matmul settings by name: rename one of them in mm");
         s.data_dirs = opts_.data_dirs;
+        s.allow_any_path = opts_.allow_any_path;
         // The scene must build (shapes chain, names are distinct where they must be).
         try {
             build_structure(s);
@@ -420,6 +425,9 @@ private:
         if (init == "url") {
             l.url = r_.string(n, "url", dotted(path, "url")).value_or("");
             if (l.url.empty()) r_.bad(dotted(path, "url"), "is empty but init is 'url'", "give the CSV file's url");
+            // Its base name names a file in the data folders: never a path (no '/', no '..').
+            if (const std::string why = url_file_name_problem(l.url); !why.empty())
+                r_.bad(dotted(path, "url"), why, "give the url of a data file (mmr looks it up by base name)");
             // Not available locally: a gaussian stand-in (the scene says which file to add).
             LeafSpec probe = l;
             probe.fallback = "gaussian";
@@ -564,6 +572,7 @@ public:
     Exporter(const SceneSpec& s, const Model& m) : s_(s), m_(m) {}
 
     ParamsJson run() {
+        check_depth();
         ParamsJson p = mm_default_params();
         const Node& root = *m_.root;
         p["name"] = root.name;
@@ -605,13 +614,37 @@ public:
         if (t.x != 0 || t.y != 0 || t.z != 0) cam["target"] = {{"x", num(t.x)}, {"y", num(t.y)}, {"z", num(t.z)}};
         p["cam"] = cam;
         p["compress"] = false;
-        p["expr"] = mm_generate_expr(p);
+        // The scene's own expression, rewritten canonically. Not mm's genExpr
+        // (mm_generate_expr): that writes "x @ (c @ d) = (x = a @ b) @ (c @ d)" for
+        // "(x = a @ b) @ (c @ d)", which neither mm nor mmr can parse.
+        p["expr"] = expression_text(*parse_expression(s_.expr, s_.path));
         return p;
     }
 
 private:
     const SceneSpec& s_;
     const Model& m_;
+
+    // A link deeper than the decoder accepts could not be read back (and node()
+    // and the JSON writer recurse over it): refuse it first, without recursion.
+    void check_depth() const {
+        int deepest = 0;
+        std::vector<std::pair<const Node*, int>> stack{{m_.root.get(), 0}};
+        while (!stack.empty()) {
+            auto [n, d] = stack.back();
+            stack.pop_back();
+            deepest = std::max(deepest, d);
+            if (n->matmul) {
+                stack.emplace_back(n->left.get(), d + 1);
+                stack.emplace_back(n->right.get(), d + 1);
+            }
+        }
+        if (deepest > limits::max_link_depth)
+            fail(s_.expr_loc.line > 0 ? s_.expr_loc.str() : s_.path,
+                 "the expression is " + std::to_string(deepest) + " matmuls deep, too deep for an mm link",
+                 "mm links hold at most " + std::to_string(limits::max_link_depth) +
+                     ": export a smaller expression");
+    }
 
     static void orientation(ParamsJson& j, const Orientation& o) {
         j["polarity"] = o.positive ? "positive" : "negative";

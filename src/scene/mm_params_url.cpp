@@ -11,6 +11,7 @@
 #include "../model/js_number.h"
 #include "mmr/core/error.h"
 #include "mmr/core/json_depth.h"
+#include "mmr/core/limits.h"
 #include "mmr/scene/mm_params.h"
 
 namespace mmr {
@@ -423,6 +424,17 @@ ParamsJson parse_json(const std::string& text, const std::string& where, const s
             (void)ignored;
         } catch (const nlohmann::json::parse_error& e) {
             detail = " (at byte " + std::to_string(e.byte) + ")";
+        } catch (const nlohmann::json::out_of_range& e) {
+            // 406: a number beyond double range (1e400); nlohmann gives no position.
+            const std::string msg = e.what();
+            const size_t q = msg.find('\'');
+            const std::string number = q == std::string::npos ? "" : msg.substr(q + 1, msg.rfind('\'') - q - 1);
+            const size_t at = number.empty() ? std::string::npos : text.find(number);
+            fail(where, what + " holds the number " + shorten(number, 40) + ", beyond the range of a double" +
+                            (at == std::string::npos ? "" : " (at byte " + std::to_string(at + 1) + ")"),
+                 "use a number of at most 1.8e308 in magnitude");
+        } catch (const nlohmann::json::exception& e) {
+            detail = " (" + shorten(e.what(), 80) + ")";
         }
         fail(where, what + " is not valid JSON" + detail,
              "copy the whole link again (a cut-off link has unbalanced braces)");
@@ -438,8 +450,9 @@ void check_depth(const ParamsJson& root, const std::string& where) {
     while (!stack.empty()) {
         auto [n, d] = stack.back();
         stack.pop_back();
-        if (d > 200)
-            fail(where, "the expression tree is more than 200 matmuls deep", "use a smaller expression");
+        if (d > limits::max_link_depth)
+            fail(where, "the expression tree is more than " + std::to_string(limits::max_link_depth) + " matmuls deep",
+                 "use a smaller expression");
         for (const char* side : {"left", "right"}) {
             auto it = n->find(side);
             if (it != n->end() && it->is_object()) stack.emplace_back(&*it, d + 1);

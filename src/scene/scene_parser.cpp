@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "mmr/core/error.h"
+#include "mmr/core/limits.h"
+#include "mmr/core/quote.h"
 #include "mmr/model/values.h"
 #include "mmr/scene/expression.h"
 #include "yaml_reader.h"
@@ -20,8 +22,6 @@ const std::vector<std::string> kAlgs = {"none", "dotprod (row major)", "dotprod 
 const std::vector<std::string> kFuse = {"none", "sync", "async"};
 const std::vector<std::string> kSensitivity = {"global", "semilocal", "local", "superlocal"};
 const std::vector<std::string> kSchemeNames = {"blocks", "zigzag", "wheel", "custom"};
-
-YAML::Node child_map(MapReader& r, const std::string& key) { return r.get(key); }
 
 void read_anim(MapReader& r, AnimOverride& o, bool root) {
     std::vector<std::string> algs = kAlgs;
@@ -90,9 +90,10 @@ Vec3d read_vec3(MapReader& r, const std::string& key) {
     bool ok = n.IsSequence() && n.size() == 3;
     if (n.IsMap()) {
         MapReader m(n, r.file(), r.key_path(key));
-        v.x = m.number("x", -kInf, kInf).value_or(0);
-        v.y = m.number("y", -kInf, kInf).value_or(0);
-        v.z = m.number("z", -kInf, kInf).value_or(0);
+        const double c = limits::max_camera_coordinate;
+        v.x = m.number("x", -c, c).value_or(0);
+        v.y = m.number("y", -c, c).value_or(0);
+        v.z = m.number("z", -c, c).value_or(0);
         m.finish({"x", "y", "z"});
         return v;
     }
@@ -106,6 +107,15 @@ Vec3d read_vec3(MapReader& r, const std::string& key) {
     if (!ok)
         r.fail_at(n, "'" + r.key_path(key) + "' must be three numbers",
                   "write '" + key + ": [x, y, z]'");
+    const double c = limits::max_camera_coordinate;
+    for (double d : {v.x, v.y, v.z})
+        if (!(std::fabs(d) <= c)) {  // also NaN
+            std::ostringstream o;
+            o << "'" << r.key_path(key) << "' has the coordinate " << d << ", out of range";
+            std::ostringstream f;
+            f << "use finite coordinates from " << -c << " to " << c;
+            r.fail_at(n, o.str(), f.str());
+        }
     return v;
 }
 
@@ -116,6 +126,11 @@ void read_camera(MapReader& r, CameraSpec& c) {
     }
     if (r.has("target")) c.target = read_vec3(r, "target");
     if (auto f = r.number("fov", 1, 179)) c.fov = *f;
+    // Compared with the default target when only the position is given.
+    if (c.position_set && c.position.x == c.target.x && c.position.y == c.target.y &&
+        c.position.z == c.target.z)
+        r.fail_at(r.get("position"), "'" + r.key_path("position") + "' equals '" + r.key_path("target") + "'",
+                  "the camera needs a direction: move it");
     r.finish({"position", "target", "fov"});
 }
 
@@ -149,33 +164,39 @@ void read_matrix(MapReader& r, LeafSpec& m) {
     if (r.has("shape")) {
         YAML::Node s = r.get("shape");
         bool ok = s.IsSequence() && s.size() == 2;
-        long h = 0, w = 0;
+        double hd = 0, wd = 0;
         if (ok) {
             try {
-                double hd = s[0].as<double>(), wd = s[1].as<double>();
-                ok = hd == static_cast<long>(hd) && wd == static_cast<long>(wd);
-                h = static_cast<long>(hd);
-                w = static_cast<long>(wd);
+                hd = s[0].as<double>();
+                wd = s[1].as<double>();
             } catch (const YAML::Exception&) {
                 ok = false;
             }
         }
-        if (!ok)
+        // Checked as doubles: nothing is converted to an integer before it is in range.
+        if (!ok || !std::isfinite(hd) || !std::isfinite(wd) || hd != std::floor(hd) || wd != std::floor(wd))
             r.fail_at(s, "'" + r.key_path("shape") + "' must be [rows, cols] (two whole numbers)",
                       "write 'shape: [32, 24]'");
-        if (h <= 0 || w <= 0)
-            r.fail_at(s, "'" + r.key_path("shape") + "' is [" + std::to_string(h) + ", " +
-                             std::to_string(w) + "]; sizes must be positive",
+        auto num = [](double d) {
+            std::ostringstream o;
+            o << d;
+            return o.str();
+        };
+        if (hd <= 0 || wd <= 0)
+            r.fail_at(s, "'" + r.key_path("shape") + "' is [" + num(hd) + ", " + num(wd) +
+                             "]; sizes must be positive",
                       "use at least 1 row and 1 column");
-        if (h > 1000000 || w > 1000000)
-            r.fail_at(s, "'" + r.key_path("shape") + "' is too large (at most 1000000 per side)",
+        if (hd > limits::max_matrix_side || wd > limits::max_matrix_side)
+            r.fail_at(s, "'" + r.key_path("shape") + "' is [" + num(hd) + ", " + num(wd) +
+                             "], too large (at most " + num(limits::max_matrix_side) + " per side)",
                       "use a smaller shape");
-        m.h = static_cast<int>(h);
-        m.w = static_cast<int>(w);
+        m.h = static_cast<int>(hd);
+        m.w = static_cast<int>(wd);
+        m.shape_loc = r.where(s);
     }
     // mm names the row/column count h and w; accept them too.
-    if (auto h = r.integer("h", 1, 1000000)) m.h = *h;
-    if (auto w = r.integer("w", 1, 1000000)) m.w = *w;
+    if (auto h = r.integer("h", 1, int(limits::max_matrix_side))) m.h = *h, m.shape_loc = r.loc("h");
+    if (auto w = r.integer("w", 1, int(limits::max_matrix_side))) m.w = *w, m.shape_loc = r.loc("w");
     if (r.has("init")) {
         std::vector<std::string> names = init_names();
         m.init = r.choice("init", names);
@@ -210,7 +231,8 @@ void read_matrix(MapReader& r, LeafSpec& m) {
             for (const auto& v : n) {
                 try {
                     double d = v.as<double>();
-                    if (d != static_cast<double>(static_cast<long long>(d)) || std::fabs(d) > 1e15)
+                    // Range first: converting 1e300, inf or NaN to an integer is undefined.
+                    if (!std::isfinite(d) || std::fabs(d) > 1e15 || d != std::floor(d))
                         ok = false;
                     else
                         m.index.push_back(static_cast<long long>(d));
@@ -269,7 +291,41 @@ void read_matmul(MapReader& r, MatmulSpec& m) {
               "left_placement", "right_placement", "result_placement"});
 }
 
-std::string scalar_key(const YAML::Node& k) { return k.as<std::string>(); }
+// MapReader has checked that every key is a scalar.
+std::string scalar_key(const YAML::Node& k) { return k.Scalar(); }
+
+// yaml-cpp reads the first document and ignores the rest: a second one is an error.
+void check_one_document(const std::string& text, const std::string& path) {
+    std::vector<YAML::Node> docs;
+    try {
+        docs = YAML::LoadAll(text);
+    } catch (const YAML::Exception&) {
+        docs.resize(2);  // the first document parsed: the error is in a second one
+    }
+    if (docs.size() <= 1) return;
+    // The line of the second '---' (the first may open the first document).
+    int line = 0, markers = 0, found = 0;
+    bool content = false;
+    std::istringstream in(text);
+    std::string l;
+    while (std::getline(in, l) && !found) {
+        ++line;
+        const bool marker = l.compare(0, 3, "---") == 0 && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+        const bool ends = l.compare(0, 3, "...") == 0 && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+        if (marker) {
+            if (content || markers > 0) found = line;
+            ++markers;
+            content = content || l.find_first_not_of(" \t\r", 3) != std::string::npos;
+        } else if (ends) {
+            content = true;  // what follows is another document
+        } else if (!l.empty() && l[0] != '#' && l[0] != '%' && l.find_first_not_of(" \t\r") != std::string::npos) {
+            content = true;
+        }
+    }
+    if (!found && docs[1].IsDefined() && docs[1].Mark().line >= 0) found = docs[1].Mark().line + 1;
+    fail(path + ":" + std::to_string(found > 0 ? found : 1) + ":1", "a second YAML document ('---')",
+         "a scene file holds one document: remove it or split the file");
+}
 
 }  // namespace
 
@@ -289,6 +345,7 @@ SceneSpec parse_scene(const std::string& text, const std::string& path) {
         fail(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),
              "malformed YAML: " + e.msg, "fix the YAML syntax there");
     }
+    check_one_document(text, path);
     if (!root || root.IsNull())
         fail(path, "the scene is empty", "write at least 'expr: A @ B'");
     MapReader r(root, path, "");
@@ -319,7 +376,7 @@ SceneSpec parse_scene(const std::string& text, const std::string& path) {
                 for (const auto& item : list) {
                     LeafSpec leaf;
                     leaf.name = name;
-                    const std::string ctx = "matrices." + name + "[" + std::to_string(k++) + "]";
+                    const std::string ctx = "matrices." + shown_value(name) + "[" + std::to_string(k++) + "]";
                     if (!item.IsNull()) {
                         MapReader m(item, path, ctx);
                         read_matrix(m, leaf);
@@ -328,15 +385,15 @@ SceneSpec parse_scene(const std::string& text, const std::string& path) {
                     uses.push_back(leaf);
                 }
                 if (uses.empty())
-                    all.fail_at(list, "'matrices." + name + "' is an empty list",
-                                "give one mapping per occurrence of '" + name + "' in expr");
+                    all.fail_at(list, "'matrices." + shown_value(name) + "' is an empty list",
+                                "give one mapping per occurrence of '" + shown_value(name) + "' in expr");
                 s.matrix_uses[name] = uses;
                 continue;
             }
             LeafSpec leaf;
             leaf.name = name;
             if (!it->second.IsNull()) {
-                MapReader m(it->second, path, "matrices." + name);
+                MapReader m(it->second, path, "matrices." + shown_value(name));
                 read_matrix(m, leaf);
             }
             leaf.loc = all.where(it->first);
@@ -350,7 +407,7 @@ SceneSpec parse_scene(const std::string& text, const std::string& path) {
             std::string name = scalar_key(it->first);
             MatmulSpec mm;
             if (!it->second.IsNull()) {
-                MapReader m(it->second, path, "matmuls." + name);
+                MapReader m(it->second, path, "matmuls." + shown_value(name));
                 read_matmul(m, mm);
             }
             mm.loc = all.where(it->first);
@@ -377,6 +434,8 @@ SceneSpec parse_scene(const std::string& text, const std::string& path) {
         AnimOverride o;
         read_anim(a, o, true);
         overlay(s.anim, o);
+        if (o.speed) s.anim_speed_loc = a.loc("speed");
+        if (o.spin) s.anim_spin_loc = a.loc("spin");
     }
     if (r.has("layout")) {
         MapReader l(r.get("layout"), path, "layout");

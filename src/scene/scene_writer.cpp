@@ -227,16 +227,20 @@ void expression_order(const SceneSpec& s, std::vector<std::string>& leaves, std:
     std::set<std::string> seen_l, seen_m;
     try {
         std::unique_ptr<ExprNode> e = parse_expression(s.expr, s.path);
-        std::function<void(const ExprNode&)> walk = [&](const ExprNode& n) {
+        // Pre-order, left before right, with a work list: a left chain is as deep
+        // as it is long.
+        std::vector<const ExprNode*> todo{e.get()};
+        while (!todo.empty()) {
+            const ExprNode& n = *todo.back();
+            todo.pop_back();
             if (!n.is_matmul()) {
                 if (seen_l.insert(n.name).second) leaves.push_back(n.name);
-                return;
+                continue;
             }
             if (seen_m.insert(n.name).second) matmuls.push_back(n.name);
-            walk(*n.left);
-            walk(*n.right);
-        };
-        walk(*e);
+            todo.push_back(n.right.get());
+            todo.push_back(n.left.get());
+        }
     } catch (const std::exception&) {
         // an expression that does not parse: keep the maps' order
     }

@@ -1,9 +1,13 @@
 #include "yaml_reader.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
+#include <unordered_set>
 
 #include "mmr/core/error.h"
+#include "mmr/core/quote.h"
 #include "mmr/scene/scene_parser.h"
 
 namespace mmr {
@@ -39,13 +43,25 @@ MapReader::MapReader(const YAML::Node& node, const std::string& file, const std:
         fail_at(node, (context.empty() ? std::string("the scene") : "'" + context + "'") +
                           " must be a mapping of keys to values",
                 "write 'key: value' lines");
+    std::unordered_set<std::string> seen;  // normalized keys: linear in the number of keys
     for (auto it = node.begin(); it != node.end(); ++it) {
-        std::string key = it->first.as<std::string>();
+        if (it->first.IsNull())
+            fail_at(it->first,
+                    "a key of " + (context.empty() ? std::string("the scene") : "'" + context + "'") +
+                        " is YAML's null (null, ~ or nothing before the ':')",
+                    context == "matrices" || context == "matmuls"
+                        ? "to name a matrix or result 'null', quote it: '\"null\": ...'"
+                        : "write a key name");
+        if (!it->first.IsScalar())
+            fail_at(it->first,
+                    "a key of " + (context.empty() ? std::string("the scene") : "'" + context + "'") +
+                        " is a " + (it->first.IsSequence() ? "list" : "mapping") + ", not a name",
+                    "write 'name: value'");
+        std::string key = it->first.Scalar();
         std::string norm = normalize_key(key);
-        for (const auto& e : entries_)
-            if (e.first == norm)
-                fail_at(it->first, "key '" + key_path(key) + "' is given twice",
-                        "keep one of them");
+        if (!seen.insert(norm).second)
+            fail_at(it->first, "key '" + key_path(shown_value(key)) + "' is given twice",
+                    "keep one of them");
         entries_.emplace_back(norm, it->second);
         key_nodes_.emplace_back(norm, it->first);
     }
@@ -95,12 +111,23 @@ std::optional<double> MapReader::number(const std::string& key, double lo, doubl
         if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "");
         v = n.as<double>();
     } catch (const YAML::Exception&) {
-        fail_at(n, "'" + key_path(key) + "' must be a number", "write e.g. '" + key + ": 1'");
+        // A number beyond double range (1e400) is out of range, not "not a number".
+        const std::string text = n.IsScalar() ? n.Scalar() : "";
+        char* end = nullptr;
+        errno = 0;
+        const double d = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+        if (!text.empty() && end && *end == 0 && errno == ERANGE && std::isinf(d))
+            v = d;
+        else
+            fail_at(n, "'" + key_path(key) + "' must be a number", "write e.g. '" + key + ": 1'");
     }
     if (!std::isfinite(v) || v < lo || v > hi) {
         std::ostringstream r;
-        r << "use a value from " << lo << " to " << hi;
-        fail_at(n, "'" + key_path(key) + "' is " + n.Scalar() + ", out of range", r.str());
+        if (std::isinf(lo) && std::isinf(hi))
+            r << "use a finite number";
+        else
+            r << "use a value from " << lo << " to " << hi;
+        fail_at(n, "'" + key_path(key) + "' is " + shown_value(n.Scalar()) + ", out of range", r.str());
     }
     return v;
 }
@@ -110,7 +137,7 @@ std::optional<int> MapReader::integer(const std::string& key, int lo, int hi) {
     if (!n) return std::nullopt;
     auto v = number(key, lo, hi);
     if (*v != std::floor(*v))
-        fail_at(n, "'" + key_path(key) + "' must be a whole number, not " + n.Scalar(),
+        fail_at(n, "'" + key_path(key) + "' must be a whole number, not " + shown_value(n.Scalar()),
                 "write e.g. '" + key + ": " + std::to_string(static_cast<long>(*v)) + "'");
     return static_cast<int>(*v);
 }
@@ -160,7 +187,7 @@ std::optional<std::string> MapReader::choice(const std::string& key,
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
     std::string guess = closest_match(*v, allowed);
     const std::string doc = doc_page(key);
-    fail_at(get(key), "unknown " + key + " '" + *v + "' in '" + key_path(key) + "'",
+    fail_at(get(key), "unknown " + key + " '" + shown_value(*v) + "' in '" + key_path(key) + "'",
             (guess.empty() ? "" : "did you mean '" + guess + "'? ") + "choose one of: " + list +
                 (doc.empty() ? "" : " (what each does: " + doc + ")"));
 }
@@ -174,7 +201,7 @@ void MapReader::finish(const std::vector<std::string>& allowed) const {
         std::string guess = closest_match(kn.first, allowed);
         std::string list;
         for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-        fail_at(kn.second, "unknown key '" + key_path(raw) + "'",
+        fail_at(kn.second, "unknown key '" + key_path(shown_value(raw)) + "'",
                 guess.empty() ? "valid keys here: " + list : "did you mean '" + guess + "'?");
     }
 }

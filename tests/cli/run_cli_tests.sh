@@ -64,7 +64,7 @@ expect_error "zero size" 1 "sizes must be positive" -- still "$work/zero.yaml" -
 scene huge.yaml 'expr: A @ B
 matrices:
   A: {shape: [1000000, 1000000]}'
-expect_error "too big" 1 "would need about" -- still "$work/huge.yaml" -o "$work/o10.png"
+expect_error "too big" 1 "makes the scene need about" -- still "$work/huge.yaml" -o "$work/o10.png"
 scene nocsv.yaml 'expr: A @ B
 matrices:
   A: {file: missing.csv}'
@@ -233,6 +233,54 @@ cmp -s "$work/egl.png" "$work/osmesa.png" && ok || bad "EGL and OSMesa renders d
 # --- determinism: two runs give the same bytes --------------------------------
 "$MMR" still "$work/good.yaml" -o "$work/again.png" --size 320x200 2>/dev/null
 cmp -s "$work/good.png" "$work/again.png" && ok || bad "two renders of the same scene differ"
+
+# --- expression limits (include/mmr/core/limits.h): huge inputs, no crash ----
+# Generated here; "expr: " puts the expression at column 7.
+python3 - "$work" <<'PY'
+import sys
+w = sys.argv[1]
+def scene(name, expr):
+    open(f"{w}/{name}", "w").write("expr: " + expr + "\n")
+scene("chain20000.yaml", " @ ".join(["A"] * 20000))
+scene("chain4096.yaml", " @ ".join(["A"] * 4096))
+scene("nest1m.yaml", "(" * 1000000 + "A @ B" + ")" * 1000000)
+scene("right10k.yaml", "A @ (" * 10000 + "A @ B" + ")" * 10000)
+scene("longname.yaml", "A @ " + "n" * 300)
+scene("named_left.yaml", "(x = a @ b) @ (c @ d)")
+PY
+expect_error "20000-operand chain" 1 "chain20000.yaml:1:16393: the expression has 19999 matmuls ('@'); at most 4096 are allowed: split the scene into several" -- check "$work/chain20000.yaml"
+if "$MMR" check "$work/chain4096.yaml" >"$work/chain.out" 2>"$work/err"; then
+  # 4095 matmuls listed after the "ok" line; generated names stay short
+  [ "$(wc -l < "$work/chain.out")" -eq 4096 ] && ok || bad "4096 chain: $(wc -l < "$work/chain.out") lines"
+  [ "$(wc -L < "$work/chain.out")" -lt 1000 ] && ok || bad "4096 chain: a line of $(wc -L < "$work/chain.out") bytes"
+  # "A @ ... @ A" of 65 operands would be 257 bytes: the 64th '@' is named "@64"
+  grep -q '^  @64 = A @ A @ ' "$work/chain.out" && grep -qx '  @64 @ A = @64 @ A  (32x32 @ 32x32, epilog none)' "$work/chain.out" &&
+    ok || bad "4096 chain: no '@64' fallback name"
+else
+  bad "4096-operand chain refused: $(cat "$work/err")"
+fi
+# ... and renders: every stage walks a tree 4096 deep (on mmr's own large stack,
+# whatever the shell's stack limit)
+printf 'matrices:\n  A: {shape: [2, 2]}\n' >> "$work/chain4096.yaml"
+(ulimit -s 8192; "$MMR" still "$work/chain4096.yaml" -o "$work/chain4096.png" --size 64x64 2>"$work/err") &&
+  [ -s "$work/chain4096.png" ] && ok || bad "4096-operand chain does not render: $(cat "$work/err")"
+expect_error "1M nested parentheses" 1 "nest1m.yaml:1:263: the expression nests parentheses 1000000 deep; at most 256 are allowed" -- check "$work/nest1m.yaml"
+expect_error "right nesting 10k" 1 "right10k.yaml:1:1291: the expression nests parentheses 10000 deep; at most 256 are allowed" -- check "$work/right10k.yaml"
+expect_error "name over 256 bytes" 1 "longname.yaml:1:11: the name 'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...' is 300 bytes long; at most 256 are allowed: use a shorter name" -- check "$work/longname.yaml"
+# export writes an expr that parses back (mm's genExpr wrote "x @ (c @ d) = ...")
+if link=$("$MMR" export "$work/named_left.yaml" 2>"$work/err"); then
+  python3 -c 'import sys, json, urllib.parse as u
+q = u.parse_qs(u.urlparse(sys.argv[1]).query)
+p = json.loads(q["params"][0])
+assert p["expr"] == "(x = a @ b) @ (c @ d)", p["expr"]
+assert p["name"] == "x @ (c @ d)", p["name"]' "$link" && ok || bad "export of named_left: wrong expr"
+  "$MMR" import "$link" -o "$work/named_left_back.yaml" 2>"$work/err" &&
+    grep -qx 'expr: "(x = a @ b) @ (c @ d)"' "$work/named_left_back.yaml" && ok ||
+    bad "named_left does not import back: $(cat "$work/err" "$work/named_left_back.yaml")"
+else
+  bad "export of named_left failed: $(cat "$work/err")"
+fi
+expect_error "export deeper than a link" 1 "chain4096.yaml:1:7: the expression is 4095 matmuls deep, too deep for an mm link; mm links hold at most 200" -- export "$work/chain4096.yaml"
 
 # --- every shipped scene validates -----------------------------------------
 for s in "$MMR_SOURCE_DIR"/scenes/*.yaml; do

@@ -53,7 +53,7 @@ rm -rf "$work/out/spin"
 # Bad input: one line, non-zero, nothing written.
 expect_error "frames outside" 1 "--frames 0:99: outside the timeline, which has frames 0:5" -- render "$work/anim.yaml" -o "$work/out/x.mp4" --fps 10 --frames 0:99
 expect_error "frames malformed" 1 "expected FIRST:LAST" -- render "$work/anim.yaml" -o "$work/out/x.mp4" --frames 3
-expect_error "zero fps" 1 "--fps 0: the frame rate must be a positive number" -- render "$work/anim.yaml" -o "$work/out/x.mp4" --fps 0
+expect_error "zero fps" 1 "--fps 0: the frame rate must be from 0.01 to 1000" -- render "$work/anim.yaml" -o "$work/out/x.mp4" --fps 0
 expect_error "negative fps" 1 "--fps -5: the frame rate" -- render "$work/anim.yaml" -o "$work/out/x.mp4" --fps -5
 expect_error "unknown extension" 1 ".avi" -- render "$work/anim.yaml" -o "$work/out/x.avi"
 expect_error "unwritable folder" 1 "does not exist" -- render "$work/anim.yaml" -o "$work/nope/x.mp4"

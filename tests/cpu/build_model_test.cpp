@@ -150,6 +150,6 @@ TEST_CASE("model: bad scenes give one-line errors") {
           std::string::npos);
     CHECK(error_of("expr: A @ B + C\n").find("s.yaml:1:13: unexpected character '+'") == 0);
     std::string big = error_of("expr: A @ B\nmatrices:\n  A: {shape: [1000000, 1000000]}\n");
-    CHECK(big.find("would need about") != std::string::npos);
+    CHECK(big.find("makes the scene need about") != std::string::npos);
     CHECK(big.find("TiB") != std::string::npos);
 }

@@ -108,3 +108,31 @@ TEST_CASE("npz: bad archives and names") {
         CHECK(error_of(dir, leaf("n.npz", "q")).find("no end-of-central-directory record") != std::string::npos);
     }
 }
+
+TEST_CASE("npz: declared member sizes are checked before inflating") {
+    TempDir dir;
+    // one deflated member; patch the uncompressed size in the local header (+22) and/or
+    // the central directory entry (+24)
+    const std::string good = zip_bytes({{"q.npy", npy_bytes(q, {2, 3}, "f4"), true, false}});
+    auto patched = [&](uint32_t local, uint32_t central) {
+        std::string z = good;
+        const size_t lh = z.find(std::string("\x50\x4b\x03\x04", 4)), cd = z.find(std::string("\x50\x4b\x01\x02", 4));
+        for (int i = 0; i < 4; ++i) {
+            z[lh + 22 + i] = static_cast<char>((local >> (8 * i)) & 0xff);
+            z[cd + 24 + i] = static_cast<char>((central >> (8 * i)) & 0xff);
+        }
+        return z;
+    };
+    dir.write("big.npz", patched(0xF0000000u, 0xF0000000u));
+    CHECK(error_of(dir, leaf("big.npz", "q")).find("big.npz:q.npy: the member declares 4026531840 bytes uncompressed; "
+                                                   "mmr inflates .npz members of up to 1 GiB") != std::string::npos);
+    dir.write("lies.npz", patched(1000, 1000));
+    CHECK(error_of(dir, leaf("lies.npz", "q")).find("lies.npz:q.npy: the member declares 1000 bytes but its .npy header "
+                                                    "(2x3 float32) needs 152") != std::string::npos);
+    dir.write("small.npz", patched(100, 100));
+    CHECK(error_of(dir, leaf("small.npz", "q")).find("inflates to more than the 100 bytes") != std::string::npos);
+    dir.write("two.npz", patched(1000, 152));
+    CHECK(error_of(dir, leaf("two.npz", "q")).find("its local header declares 1000 bytes") != std::string::npos);
+    dir.write("ok.npz", patched(152, 152));
+    CHECK(load_leaf(dir, leaf("ok.npz", "q")).v == as_floats(q));
+}

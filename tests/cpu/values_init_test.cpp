@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "mmr/core/error.h"
+#include "mmr/model/data.h"
 #include "mmr/model/values.h"
 #include "temp_dir.h"
 
@@ -161,8 +162,14 @@ TEST_CASE("csv and url inits read a local file, relative to the scene folder") {
     const Matrix m = init_matrix(s, "csv", 3, 3, rng, dir.path);
     CHECK(m.v == fl({1, 2, 1, 3, 4, 5, 1, 2, 1}));
     CHECK(init_matrix(s, "url", 3, 3, rng, dir.path).v == m.v);
-    s.file = dir.path + "/d.csv";  // absolute paths ignore scene_dir
-    CHECK(init_matrix(s, "csv", 3, 3, rng, "/nonexistent").v == m.v);
+    s.file = dir.path + "/d.csv";  // an absolute path inside the scene folder
+    CHECK(init_matrix(s, "csv", 3, 3, rng, dir.path).v == m.v);
+    // outside it (and the data folders): refused, unless allow_any_path
+    CHECK_THROWS_WITH_AS(init_matrix(s, "csv", 3, 3, rng, "/nonexistent"),
+                         doctest::Contains("is outside the scene's folder and the data folders"), Error);
+    DataPaths any{"/nonexistent", {}};
+    any.allow_any_path = true;
+    CHECK(init_matrix(s, "csv", 3, 3, rng, any).v == m.v);
 
     s.file.clear();
     CHECK_THROWS_WITH_AS(init_matrix(s, "url", 2, 2, rng, dir.path),

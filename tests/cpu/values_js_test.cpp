@@ -61,10 +61,62 @@ TEST_CASE("js: operators and values") {
     CHECK(js("1, 2", 1, 1).v[0] == 2.0f);  // a comma expression is still one expression
 }
 
-TEST_CASE("js: an element that throws is 0") {
-    const Matrix m = js("(i == 2) ? undefinedVar : 1", 4, 2);
+JsOptions zero_on_throw() {
+    JsOptions o;
+    o.timeout_seconds = 5.0;
+    o.errors_zero = true;
+    return o;
+}
+
+TEST_CASE("js: with errors_zero (--js-errors zero) an element that throws is 0, as in mm") {
+    const Matrix m = eval_js_matrix("(i == 2) ? undefinedVar : 1", 4, 2, zero_on_throw(), "scene.yaml:2:3");
     CHECK(m.v == std::vector<float>{1, 1, 1, 1, 0, 0, 1, 1});
-    CHECK(js("({ valueOf: function() { throw 1; } })", 1, 1).v[0] == 0.0f);
+    CHECK(eval_js_matrix("({ valueOf: function() { throw 1; } })", 1, 1, zero_on_throw(), "x").v[0] == 0.0f);
+    CHECK(no_children_left());
+}
+
+TEST_CASE("js: an element that throws is an error naming the matrix, the element and the message") {
+    JsOptions o;
+    o.matrix = "W";
+    std::string e;
+    try {
+        eval_js_matrix("j == 3 ? foo : 1", 2, 5, o, "scene.yaml:5:7");
+    } catch (const Error& err) {
+        e = err.what();
+    }
+    CHECK(e == "scene.yaml:5:7: the formula of matrix 'W' threw at (i=0, j=3): ReferenceError: identifier "
+               "'foo' undefined; fix the formula, or give --js-errors zero to make such elements 0 as mm does");
+    CHECK(error_of("({ valueOf: function() { throw new Error('a\\nb'); } })").find("threw at (i=0, j=0): Error: a b;") !=
+          std::string::npos);  // one line
+    CHECK(no_children_left());
+}
+
+TEST_CASE("js: Math.random is seeded, the same on every run, and differs with the seed") {
+    JsOptions a;
+    a.seed = 1;
+    const Matrix r1 = eval_js_matrix("Math.random()", 8, 8, a, "x");
+    const Matrix r2 = eval_js_matrix("Math.random()", 8, 8, a, "x");
+    CHECK(r1.v == r2.v);
+    bool all_in_range = true, varied = false;
+    for (float v : r1.v) {
+        all_in_range = all_in_range && v >= 0.0f && v < 1.0f;
+        varied = varied || v != r1.v[0];
+    }
+    CHECK(all_in_range);
+    CHECK(varied);
+    a.seed = 2;
+    CHECK(eval_js_matrix("Math.random()", 8, 8, a, "x").v != r1.v);
+}
+
+TEST_CASE("js: Date is fixed at 0, 1970-01-01T00:00:00Z") {
+    CHECK(js("Date.now()", 1, 1).v[0] == 0.0f);
+    CHECK(js("new Date().getTime()", 1, 1).v[0] == 0.0f);
+    CHECK(js("new Date().getHours() * 100 + new Date().getFullYear() - 1970", 1, 1).v[0] == 0.0f);  // UTC
+    CHECK(js("new Date() instanceof Date", 1, 1).v[0] == 1.0f);
+    CHECK(js("new Date(2020, 0).getFullYear()", 1, 1).v[0] == 2020.0f);
+    CHECK(js("new Date(86400000).getDate()", 1, 1).v[0] == 2.0f);
+    CHECK(js("Date.UTC(1970, 0, 2)", 1, 1).v[0] == 86400000.0f);
+    CHECK(js("typeof Date() == 'string'", 1, 1).v[0] == 1.0f);
 }
 
 TEST_CASE("js: a formula that does not compile is an error") {

@@ -281,14 +281,36 @@ TEST_CASE("video: PNG sequence files are named by the template from first_index"
     write_video(plain.path + "/{frame}.png", o, 2);
     CHECK(plain.files() == std::vector<std::string>{"10.png", "9.png"});
 
-    // abort drops the queued frames, keeps the complete ones, leaves no temporary.
+    // The frames go to a hidden temporary folder until finish(); abort, an error or
+    // destruction leave nothing (no frame, no folder).
     TempDir part;
-    auto sink = open_frame_sink(part.path + "/p{frame}.png", opts_64x48(30));
-    sink->write(moving_square(0, 3));
-    sink->write(moving_square(1, 3));
-    sink->abort();
-    for (const auto& f : part.files()) {
-        CAPTURE(f);
-        CHECK((f == "p0.png" || f == "p1.png"));
+    {
+        auto sink = open_frame_sink(part.path + "/p{frame}.png", opts_64x48(30));
+        REQUIRE(part.files().size() == 1);
+        CHECK(part.files()[0].rfind(".mmr-frames.tmp-", 0) == 0);
+        sink->write(moving_square(0, 3));
+        sink->write(moving_square(1, 3));
+        sink->abort();
+        CHECK(part.files().empty());
+    }
+    {
+        auto sink = open_frame_sink(part.path + "/p{frame}.png", opts_64x48(30));
+        sink->write(moving_square(0, 3));
+    }  // destroyed without finish()
+    CHECK(part.files().empty());
+    {
+        auto sink = open_frame_sink(part.path + "/p{frame}.png", opts_64x48(30));
+        sink->write(moving_square(0, 3));
+        CHECK_THROWS_AS(sink->write(moving_square(0, 3, 32, 24)), Error);  // wrong size
+        CHECK(part.files().empty());
+    }
+    {
+        // A frame that cannot be moved into place (a folder has its name): none is.
+        mkdir((part.path + "/p1.png").c_str(), 0755);
+        auto sink = open_frame_sink(part.path + "/p{frame}.png", opts_64x48(30));
+        for (int i = 0; i < 3; ++i) sink->write(moving_square(i, 3));
+        CHECK_THROWS_WITH_AS(sink->finish(), doctest::Contains("p1.png"), Error);
+        CHECK(part.files() == std::vector<std::string>{"p1.png"});
+        rmdir((part.path + "/p1.png").c_str());
     }
 }

@@ -7,14 +7,17 @@ find_program(MMR_CLANGXX NAMES clang++ clang++-16 clang++-15 clang++-14)
 find_program(MMR_CLANG NAMES clang clang-16 clang-15 clang-14)
 if(MMR_CLANGXX AND MMR_CLANG AND MMR_FUZZ_SECONDS GREATER 0)
   set(fuzz_build ${CMAKE_BINARY_DIR}/fuzz)
+  set(fuzz_targets npy npz safetensors csv mm_link expression)
+  # where each fuzzer keeps the inputs it finds (made again if build/fuzz was removed)
+  list(TRANSFORM fuzz_targets PREPEND corpus_ OUTPUT_VARIABLE fuzz_corpus_dirs)
+  list(JOIN fuzz_corpus_dirs " " fuzz_corpus_dirs)
   math(EXPR fuzz_timeout "${MMR_FUZZ_SECONDS} * 3 + 60")
   add_test(NAME fuzz_build
            COMMAND ${CMAKE_COMMAND} -E env CXX=${MMR_CLANGXX} CC=${MMR_CLANG}
-                   sh -c "${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR} -B ${fuzz_build} -DCMAKE_CXX_COMPILER=${MMR_CLANGXX} -DCMAKE_C_COMPILER=${MMR_CLANG} >/dev/null && ${CMAKE_COMMAND} --build ${fuzz_build} -j2")
+                   sh -c "${CMAKE_COMMAND} -S ${CMAKE_CURRENT_LIST_DIR} -B ${fuzz_build} -DCMAKE_CXX_COMPILER=${MMR_CLANGXX} -DCMAKE_C_COMPILER=${MMR_CLANG} -DCMAKE_BUILD_TYPE=Smoke >/dev/null && ${CMAKE_COMMAND} --build ${fuzz_build} -j2 && cd ${fuzz_build} && mkdir -p ${fuzz_corpus_dirs}")
   # COST: the longest test, started first so the rest of the suite runs beside it.
   set_tests_properties(fuzz_build PROPERTIES FIXTURES_SETUP mmr_fuzz TIMEOUT 1800 COST 10000)
-  foreach(target npy npz safetensors csv mm_link)
-    file(MAKE_DIRECTORY ${fuzz_build}/corpus_${target})
+  foreach(target ${fuzz_targets})
     add_test(NAME fuzz_${target}
              COMMAND ${fuzz_build}/fuzz_${target} -max_total_time=${MMR_FUZZ_SECONDS} -timeout=10
                      -rss_limit_mb=2048 -print_final_stats=1 ${fuzz_build}/corpus_${target}

@@ -9,7 +9,11 @@ namespace mmr {
 
 class Error : public std::runtime_error {
 public:
-    explicit Error(const std::string& msg) : std::runtime_error(msg) {}
+    explicit Error(const std::string& msg) : std::runtime_error(one_line(msg)) {}
+
+    // The message made one printable line: control characters (NUL, newlines, ...)
+    // and bytes that are not UTF-8 are written as escapes (\n, \x00, \xff).
+    static std::string one_line(const std::string& msg);
 };
 
 // Builds "<where>: <what>" or "<where>: <what>; <fix>" (parts may be empty).

@@ -127,12 +127,19 @@ std::optional<DataFormat> format_of_path(const std::string& path);
 struct DataPaths {
     std::string scene_dir;               // relative `file:` paths
     std::vector<std::string> data_dirs;  // `url:` base names; empty = {scene_dir, "data"}
+    // false: every data file must be, after resolving symlinks, inside scene_dir or one
+    // of url_dirs() (`..`, absolute paths and symlinks leading out are errors).
+    bool allow_any_path = false;
     std::vector<std::string> url_dirs() const;
 };
 DataPaths data_paths_for(const SceneSpec& scene);
 
 // The base name of an mm url ("https://.../layer5_wq4_768_64.csv" -> "layer5_wq4_768_64.csv").
 std::string url_base_name(const std::string& url);
+// "" if the url's base name is a plain file name; else what is wrong with it, e.g.
+// "does not end in a plain file name (its base name is '../../etc/passwd')": empty,
+// '.', '..', or containing '/' or a NUL byte (from %2F / %00 escapes).
+std::string url_file_name_problem(const std::string& url);
 
 // The local file a leaf reads: `file` (relative to the scene folder) or `url` (by base
 // name in the data dirs). Empty when the leaf reads no file, or when a `url` file is

@@ -24,6 +24,13 @@ private:
     uint64_t next_u64();
 };
 
+// The seed of one matrix's random stream: a 64-bit hash of the scene seed, the
+// matrix name (FNV-1a) and, for a name listed as several matrices, the occurrence
+// (0, 1, ...) mixed by SplitMix64. Each random init (uniform, gaussian, pt linear,
+// dropout, a formula's Math.random) of a matrix draws from Rng(matrix_seed(...)),
+// so editing one matrix never changes another's values.
+uint64_t matrix_seed(uint64_t scene_seed, const std::string& matrix_name, int occurrence = 0);
+
 // Every init name mm knows, in mm's menu order, plus "csv" (ours: data from a local file).
 const std::vector<std::string>& init_names();
 bool is_init(const std::string& name);
@@ -44,9 +51,20 @@ CsvData load_csv(const std::string& path, const std::string& where);
 // Time limit for init "expr" formulas evaluated by init_matrix.
 constexpr double kInitExprTimeoutSeconds = 10.0;
 
+// How eval_js_matrix evaluates a formula.
+struct JsOptions {
+    double timeout_seconds = kInitExprTimeoutSeconds;
+    uint64_t seed = 0;         // of Math.random() (Date.now() and new Date() are always 0, UTC)
+    bool errors_zero = false;  // an element that throws is 0 (mm's behaviour, --js-errors zero)
+    std::string matrix;        // named in the error for an element that throws
+};
+
 // JavaScript formula over (i, j, h, w), evaluated by Duktape in a child process
-// with a time limit. Element throws -> 0; booleans -> 0/1. A formula that does not
-// compile or a time-out is an mmr::Error naming `where`.
+// with a time limit; booleans -> 0/1. A formula that does not compile, an element
+// that throws (unless opts.errors_zero) or a time-out is an mmr::Error naming `where`.
+Matrix eval_js_matrix(const std::string& formula, int h, int w, const JsOptions& opts,
+                      const std::string& where);
+// The same with the default options but the time limit.
 Matrix eval_js_matrix(const std::string& formula, int h, int w, double timeout_seconds,
                       const std::string& where);
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "mmr/encode/video.h"
+#include "mmr/core/limits.h"
 #include "mmr/gl/backend.h"
 #include "mmr/scene/scene_spec.h"
 
@@ -17,6 +18,7 @@ struct VideoRenderOptions {
     VideoOptions video;        // fps, crf, preset (width/height come from the scene)
     double cycles = 1;         // root cycles to render (animated scenes)
     double duration = 0;       // seconds instead of cycles (> 0)
+    double max_frames = limits::max_frames;  // refuse longer renders (--max-frames)
     std::string frames;        // "FIRST:LAST" slice of the timeline (0-based, inclusive)
     // Called after every frame with (frames done, frames total); may be empty.
     std::function<void(int64_t, int64_t)> on_frame;

@@ -18,7 +18,13 @@ struct LoadOptions {
     // --data-dir: folders where `url` inits are looked up by base name (in order).
     // Empty: the scene file's folder, then ./data (for a link: ., then ./data).
     std::vector<std::string> data_dirs;
+    // --allow-any-path: data files (`file:`, `url`) may be anywhere. Default: only in the
+    // scene file's folder and the data folders, after resolving symlinks (data.h).
+    bool allow_any_path = false;
 };
+
+// Fails ("--data-dir D: the folder does not exist; ...") unless every entry is a folder.
+void check_data_dirs(const std::vector<std::string>& dirs);
 
 // True if `arg` is to be decoded as an mm link rather than opened as a file: it
 // starts with http:// or https://, or it is not an existing file and has a query

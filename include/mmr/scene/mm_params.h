@@ -57,6 +57,7 @@ struct ImportOptions {
     // gaussian stand-in (LeafSpec::fallback). Empty data_dirs: scene_dir, then ./data.
     std::string scene_dir = ".";
     std::vector<std::string> data_dirs;
+    bool allow_any_path = false;  // --allow-any-path (DataPaths::allow_any_path)
 };
 
 // params -> SceneSpec: matrices and matmuls keyed by name, only what differs from

@@ -39,6 +39,8 @@ struct LeafSpec {
     bool transpose = false;      // transpose the 2-D slice
     std::optional<std::string> fallback;  // init "url": init used when the file is not found
     SourceLoc loc;               // where the matrix is defined
+    SourceLoc shape_loc;         // where its shape (or h, w) is given; line 0 = not given
+    bool js_errors_zero = false; // not from the scene file: --js-errors zero (a throwing element is 0)
 };
 
 // Settings of one matmul, keyed by its result name.
@@ -87,10 +89,15 @@ struct SceneSpec {
     CameraSpec camera;
     OutputSpec output;
     uint64_t seed = 0;
+    SourceLoc anim_speed_loc, anim_spin_loc;  // where anim.speed / anim.spin are given (line 0: not)
+
+    // Not from the scene file: --max-elements / --max-multiply-adds (0: limits.h defaults).
+    double max_elements = 0, max_multiply_adds = 0;
 
     // Not from the scene file: folders where `url` inits are looked up by base name
     // (the CLI's --data-dir). Empty: the scene file's folder, then ./data.
     std::vector<std::string> data_dirs;
+    bool allow_any_path = false;  // --allow-any-path: data files need not be in those folders
 };
 
 }  // namespace mmr

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "mmr/core/limits.h"
+
 namespace mmr {
 
 struct TimeMap {
@@ -22,6 +24,21 @@ struct TimeMap {
     // theta = -spin * dt / 20000 per frame of dt milliseconds, summed from 0.
     double spin_angle(int64_t frame) const;
 };
+
+// What `mmr render` asks for, for checked_total_frames.
+struct FrameRequest {
+    double cycles = 1;        // --cycles
+    double duration = 0;      // --duration (> 0: seconds instead of cycles)
+    double max_frames = limits::max_frames;  // --max-frames
+    std::string scene;        // the scene, for messages (file or link)
+    std::string speed_where;  // where anim.speed / anim.spin are given ("": not given)
+    std::string spin_where;
+};
+
+// Frames of the render: counted in double and checked (finite, at most
+// max_frames) before any conversion to an integer. Throws mmr::Error naming what
+// produced the count (anim.speed, anim.spin, --cycles, --duration) and the fix.
+int64_t checked_total_frames(const TimeMap& tm, const FrameRequest& r);
 
 // Parses "--frames A:B" (0-based, inclusive; "A:" = to the end); throws
 // mmr::Error if malformed or outside [0, total).
