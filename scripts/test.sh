@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-ctest --test-dir build --output-on-failure -j2
+# one job more than cores: several tests wait on sleeps, signals and fixed-time fuzz runs
+ctest --test-dir build --output-on-failure -j"$(( $(nproc) + 1 ))"
