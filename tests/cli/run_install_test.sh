@@ -27,4 +27,9 @@ mkdir "$work/elsewhere"
   > "$work/still.log" 2>&1); rc=$?
 [ $rc -eq 0 ] && [ -s "$work/elsewhere/pitch.png" ] && ok || bad "installed mmr could not render: exit $rc $(cat "$work/still.log")"
 
+# videos need the encoder module, installed in lib/mmr/ and found from the binary
+printf 'expr: A @ B\nmatrices: {A: {shape: [4, 4]}, B: {shape: [4, 4]}}\nanim: {alg: vvprod}\n' > "$work/anim.yaml"
+(cd "$work/elsewhere" && "$MMR" render "$work/anim.yaml" -o anim.mp4 --size 64x64 > "$work/render.log" 2>&1); rc=$?
+[ $rc -eq 0 ] && [ -s "$work/elsewhere/anim.mp4" ] && ok || bad "installed mmr could not write a video: exit $rc $(cat "$work/render.log")"
+
 finish install

@@ -61,6 +61,12 @@ expect_error "odd size" 1 "even" -- render "$work/anim.yaml" -o "$work/out/x.mp4
 printf 'expr: A @ B\nanim: {alg: vmprd}\n' > "$work/alg.yaml"
 expect_error "unknown algorithm" 1 "did you mean 'vmprod'?" -- render "$work/alg.yaml" -o "$work/out/x.mp4"
 printf 'expr: A @ B @ C\nanim: {alg: "dotprod (row major)", fuse: sync}\n' > "$work/fuse.yaml"
+# the encoders are a module loaded for videos only; without it, a clear error
+printf 'expr: A @ B\nanim: {alg: vvprod}\n' > "$work/fuse-free.yaml"
+MMR_AV_MODULE="$work/no-such-module.so" expect_error "encoder module missing" 1 \
+  "the video encoders (libmmr_av.so) could not be loaded: $work/no-such-module.so: cannot open shared object file" -- \
+  render "$work/fuse-free.yaml" -o "$work/out/nomodule.mp4" --frames 0:1 --size 64x64
+[ ! -e "$work/out/nomodule.mp4" ] && ok || bad "a video was written without the encoder module"
 expect_error "fuse cannot apply" 1 "dot products and axpy never do" -- render "$work/fuse.yaml" -o "$work/out/x.mp4"
 expect_error "fuse cannot apply: still --step" 1 "dot products and axpy never do" -- \
   still "$work/fuse.yaml" --step 2 -o "$work/out/x.png"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -156,8 +157,8 @@ TEST_CASE("limits: every shipped scene fits the element and multiply-add limits 
 }
 
 TEST_CASE("memory limit: cgroup v2 and v1 files of the process's cgroup") {
-    char tmpl[] = "/tmp/mmr-memlim-XXXXXX";
-    const std::string root = mkdtemp(tmpl);
+    std::string tmpl = (std::filesystem::temp_directory_path() / "mmr-memlim-XXXXXX").string();
+    const std::string root = mkdtemp(tmpl.data());
     auto write = [&](const std::string& path, const std::string& text) {
         std::string dir = root;
         for (size_t p = 1; (p = path.find('/', p)) != std::string::npos; ++p)

@@ -11,7 +11,7 @@ extern "C" {
 
 #include "mmr/core/error.h"
 #include "mmr/core/interrupt.h"
-#include "sinks.h"
+#include "../sinks.h"
 
 namespace mmr::encode_detail {
 namespace {

@@ -23,7 +23,7 @@ extern "C" {
 
 #include "av_sink.h"
 #include "mmr/core/error.h"
-#include "sinks.h"
+#include "../sinks.h"
 
 namespace mmr::encode_detail {
 namespace {
@@ -122,7 +122,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<FrameSink> open_gif_sink(const std::string& path, const VideoOptions& opts) {
+std::unique_ptr<FrameSink> open_gif_sink_av(const std::string& path, const VideoOptions& opts) {
     return std::make_unique<AvFileSink>(path, opts, std::make_unique<GifSpec>(path, opts));
 }
 

@@ -1,3 +1,8 @@
+// The libav encoders (src/encode/av/), built as the module libmmr_av.so that
+// mmr loads only when it writes a video (encode/av_module.cpp): linking libavcodec
+// into mmr itself loads ~120 libraries and costs ~0.09 s at every start, also for
+// still, check and import.
+//
 // Internal to src/encode: a FrameSink that encodes with libavcodec and muxes with
 // libavformat into a hidden temporary file, renamed into place by finish().
 // MP4 and GIF differ only in the AvFormatSpec they plug in.
@@ -77,5 +82,9 @@ private:
 // (x264 logs its settings at INFO level); errors are kept and appended to our
 // mmr::Error messages by this function: "<av_strerror>; <last libav error line>".
 std::string av_error_text(int err);
+
+// The two formats (mp4.cpp, gif.cpp); exports.cpp hands them to the loader.
+std::unique_ptr<FrameSink> open_mp4_sink_av(const std::string& path, const VideoOptions& opts);
+std::unique_ptr<FrameSink> open_gif_sink_av(const std::string& path, const VideoOptions& opts);
 
 }  // namespace mmr::encode_detail
