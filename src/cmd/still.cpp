@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "compare_options.h"
 #include "mmr/core/error.h"
+#include "mmr/core/warning.h"
 #include "mmr/core/interrupt.h"
 #include "mmr/encode/png.h"
 #include "mmr/gl/backend.h"
@@ -102,7 +103,12 @@ void add_check(CLI::App& app) {
         apply_js_errors(spec, *js_errors);
         Model model = build_model(spec);
         check_fusion(model, spec.path);  // a fuse mode that can never apply
-        std::cout << *scene << ": ok\n";
+        const int warnings = warning_count();  // e.g. stand-ins for missing data files
+        std::cout << *scene << ": ok"
+                  << (warnings ? ", with " + std::to_string(warnings) + " warning" + (warnings > 1 ? "s" : "") +
+                                     " (on standard error)"
+                               : "")
+                  << "\n";
         post_order(*model.root, [&](const Node& n) {
             if (n.matmul)
                 std::cout << "  " << n.name << " = " << n.left->name << " @ " << n.right->name

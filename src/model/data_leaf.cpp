@@ -6,6 +6,7 @@
 
 #include "data_internal.h"
 #include "mmr/core/error.h"
+#include "mmr/core/warning.h"
 #include "mmr/model/data.h"
 
 namespace mmr {
@@ -250,6 +251,11 @@ Matrix init_matrix(const LeafSpec& spec, const std::string& init, int h, int w, 
         if (*spec.fallback == "url" || *spec.fallback == "csv")
             fail(spec.loc.str(), "matrix '" + spec.name + "': fallback must not read a file",
                  "use e.g. 'fallback: gaussian'");
+        std::string base = spec.url.substr(spec.url.find_last_of('/') + 1);
+        warn(spec.loc.str(),
+             "matrix '" + spec.name + "': data file '" + detail::printable(base) +
+                 "' (from its url) is not in the data folders; drawing a '" + *spec.fallback + "' stand-in",
+             "put the file in a --data-dir folder to draw the real data");
         return init_matrix(stand_in, *spec.fallback, h, w, rng, paths.scene_dir);
     }
     const DataFormat f = format_for(spec, path);

@@ -72,6 +72,12 @@ expect_import_error "url file missing" "data file 'a_2_3.csv' (from its url) not
 printf 'expr: A @ B\nmatrices:\n  A: {shape: [2, 3], url: "https://example.org/w/a_2_3.csv", fallback: gaussian}\n' > "$work/u.yaml"
 ulink=$("$MMR" export "$work/u.yaml")
 printf '1,2,3\n4,5,6\n' > "$work/weights/a_2_3.csv"
+# a stand-in for a missing url file is drawn with a warning, and check says so
+printf 'expr: A @ B\nmatrices:\n  A: {shape: [2, 3], url: "https://example.org/w/gone_2_3.csv", fallback: gaussian}\n' > "$work/u-fb.yaml"
+"$MMR" check "$work/u-fb.yaml" --data-dir "$work/weights" > "$work/check.out" 2> "$work/check.err" &&
+  [ "$(head -n 1 "$work/check.out")" = "$work/u-fb.yaml: ok, with 1 warning (on standard error)" ] &&
+  [ "$(cat "$work/check.err")" = "mmr: warning: $work/u-fb.yaml:3:3: matrix 'A': data file 'gone_2_3.csv' (from its url) is not in the data folders; drawing a 'gaussian' stand-in; put the file in a --data-dir folder to draw the real data" ] &&
+  ok || bad "stand-in without a warning: $(cat "$work/check.out" "$work/check.err")"
 # check looks url data up in --data-dir too, as still does
 printf 'expr: A @ B\nmatrices:\n  A: {shape: [2, 3], url: "https://example.org/w/a_2_3.csv"}\n' > "$work/u-nofb.yaml"
 "$MMR" check "$work/u-nofb.yaml" --data-dir "$work/weights" > /dev/null && ok || bad "check --data-dir did not find the url file"
