@@ -295,36 +295,33 @@ void read_matmul(MapReader& r, MatmulSpec& m) {
 std::string scalar_key(const YAML::Node& k) { return k.Scalar(); }
 
 // yaml-cpp reads the first document and ignores the rest: a second one is an error.
+// Found by scanning for document markers ('---' or '...' at the start of a line)
+// after content; yaml-cpp's own YAML::LoadAll can loop for ever on malformed input
+// (0.7: the four bytes ",Q%:"), so it is not used.
 void check_one_document(const std::string& text, const std::string& path) {
-    std::vector<YAML::Node> docs;
-    try {
-        docs = YAML::LoadAll(text);
-    } catch (const YAML::Exception&) {
-        docs.resize(2);  // the first document parsed: the error is in a second one
-    }
-    if (docs.size() <= 1) return;
-    // The line of the second '---' (the first may open the first document).
     int line = 0, markers = 0, found = 0;
-    bool content = false;
+    bool content = false, ended = false;
     std::istringstream in(text);
     std::string l;
     while (std::getline(in, l) && !found) {
         ++line;
         const bool marker = l.compare(0, 3, "---") == 0 && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
         const bool ends = l.compare(0, 3, "...") == 0 && (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+        const bool text_line = !l.empty() && l[0] != '#' && l[0] != '%' && l.find_first_not_of(" \t\r") != std::string::npos;
         if (marker) {
             if (content || markers > 0) found = line;
             ++markers;
             content = content || l.find_first_not_of(" \t\r", 3) != std::string::npos;
         } else if (ends) {
-            content = true;  // what follows is another document
-        } else if (!l.empty() && l[0] != '#' && l[0] != '%' && l.find_first_not_of(" \t\r") != std::string::npos) {
+            ended = content;  // content after this is another document
+        } else if (text_line) {
+            if (ended) found = line;
             content = true;
         }
     }
-    if (!found && docs[1].IsDefined() && docs[1].Mark().line >= 0) found = docs[1].Mark().line + 1;
-    fail(path + ":" + std::to_string(found > 0 ? found : 1) + ":1", "a second YAML document ('---')",
-         "a scene file holds one document: remove it or split the file");
+    if (found)
+        fail(path + ":" + std::to_string(found) + ":1", "a second YAML document ('---')",
+             "a scene file holds one document: remove it or split the file");
 }
 
 }  // namespace

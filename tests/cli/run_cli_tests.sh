@@ -287,4 +287,9 @@ for s in "$MMR_SOURCE_DIR"/scenes/*.yaml; do
   "$MMR" check "$s" >/dev/null 2>"$work/err" && ok || bad "scene $s: $(cat "$work/err")"
 done
 
+# --- found by the scene fuzzer: yaml-cpp's LoadAll looped for ever on these 4 bytes ---
+printf ',Q%%:' > "$work/loop.yaml"
+timeout 20 "$MMR" check "$work/loop.yaml" > /dev/null 2> "$work/err"; rc=$?
+[ $rc -eq 1 ] && ok || bad "',Q%:' as a scene: exit $rc (124 = hung), $(cat "$work/err")"
+
 finish cli
