@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The repository is self-contained: no tracked file reads or cites a path outside the
-# checkout (a sibling ../shared, a build machine's /work, /home, /root or /tmp).
+# checkout (a sibling shared/ folder, a build machine's /work, /home, /root or /tmp).
 # Paths of Debian packages' files (/usr/share/fonts/..., /usr/include) are allowed.
 # (.ci/run also runs the whole suite in a clone with nothing beside it.)
 #   run_self_contained_test.sh SOURCE_DIR
