@@ -84,7 +84,7 @@ public:
         model_ = &m;
         m.root = make_tree(*expr_);
         resolve_shapes(*m.root);
-        propagate_blocks(*m.root, s_.blocks.i, s_.blocks.k, s_.blocks.j);
+        propagate_blocks(*m.root, s_.blocks.i, root_k_blocks(*m.root), s_.blocks.j);
         return m;
     }
 
@@ -165,6 +165,19 @@ private:
             fail(spec.loc.str(), "no matmul result is named '" + name + "'",
                  g.empty() ? "results of this expression: " + list : "did you mean '" + g + "'?");
         }
+    }
+
+    // The root's k partition: blocks.k, or the root matmul's own k_blocks (the same
+    // thing said per matmul); two different counts are a contradiction.
+    int root_k_blocks(const Node& root) const {
+        const MatmulSpec* ms = root.matmul ? matmul_spec(root.name) : nullptr;
+        if (!ms || !ms->k_blocks || *ms->k_blocks == s_.blocks.k) return s_.blocks.k;
+        if (s_.blocks.k != 1)
+            fail(ms->loc.str(),
+                 "k_blocks: " + std::to_string(*ms->k_blocks) + " of the root matmul '" + root.name +
+                     "' contradicts blocks.k: " + std::to_string(s_.blocks.k),
+                 "give the root's k partition once, as blocks.k");
+        return *ms->k_blocks;
     }
 
     const MatmulSpec* matmul_spec(const std::string& name) const {

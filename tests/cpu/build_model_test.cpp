@@ -105,6 +105,18 @@ matmuls:
     CHECK(L.right->col_blocks == 3);
 }
 
+TEST_CASE("model: the root's k_blocks is its k partition; a different blocks.k is an error") {
+    Model m = structure("expr: A @ B @ C\nmatmuls:\n  A @ B @ C: {k_blocks: 4}\n");
+    CHECK(m.root->blocks.k == 4);
+    CHECK(m.root->left->blocks.j == 4);  // the k cut runs into the left child's columns
+    CHECK(m.root->right->row_blocks == 4);
+    Model same = structure("expr: A @ B\nblocks: {k: 2}\nmatmuls:\n  A @ B: {k_blocks: 2}\n");
+    CHECK(same.root->blocks.k == 2);
+    CHECK(error_of("expr: A @ B\nblocks: {k: 2}\nmatmuls:\n  A @ B: {k_blocks: 3}\n") ==
+          "s.yaml:4:3: k_blocks: 3 of the root matmul 'A @ B' contradicts blocks.k: 2; give the root's k "
+          "partition once, as blocks.k");
+}
+
 TEST_CASE("model: values are computed in tree order with the epilog") {
     Model m = build_model(parse_scene(R"(
 expr: A @ B

@@ -7,7 +7,6 @@
 namespace mmr {
 
 struct BuildOptions {
-    double js_timeout_seconds = 5.0;
     // Refuse scenes whose matrices would need more than this many bytes.
     double memory_limit_bytes = 0;  // 0 = 3/4 of physical memory
 };
