@@ -295,13 +295,14 @@ VideoFormat video_format(const std::string& path, const VideoOptions& opts) {
     if (c == "gif" && opts.fps > 50)
         fail(path, "GIF cannot play " + fps_text(opts.fps) + " fps (frame delays are in 1/100 s, at least 2)",
              "use 50 fps or less (e.g. 25), or write .mp4");
-    // Browsers decode H.264 4:2:0 (High, Main, Baseline) only. x264 writes both
-    // 4:4:4 and lossless (crf 0, whatever the chroma) in the High 4:4:4
-    // Predictive profile, which Chrome, Firefox and Safari refuse.
+    // x264 writes both 4:4:4 and lossless (crf 0, whatever the chroma) in the
+    // High 4:4:4 Predictive profile. Hardware decoders (phones, Safari's) and
+    // Firefox play 4:2:0 profiles only; desktop Chrome decodes it in software
+    // (Debian's Chromium 156 does, docs/video.md).
     if (c == "h264" && (f.pix_fmt == "yuv444p" || f.crf == 0)) {
         f.warning = std::string("H.264 ") + (f.crf == 0 ? "lossless (crf 0)" : "4:4:4 (--pix-fmt yuv444p)") +
-                    " is written in the High 4:4:4 Predictive profile, which browsers will not play; "
-                    "editors and ffmpeg-based players do";
+                    " is written in the High 4:4:4 Predictive profile, which browsers will not play "
+                    "(Safari, Firefox, phones; only desktop Chrome does); editors and ffmpeg-based players do";
         f.warning_fix = f.crf == 0 ? "for the web use crf 1 or more" : "for the web drop --pix-fmt yuv444p";
     }
     return f;
