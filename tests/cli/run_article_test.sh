@@ -37,11 +37,13 @@ for f in web/anim.webm web/anim.mp4 web/anim.png; do [ -s "$f" ] && ok || bad "$
 grep -q '<video width="320" height="180" poster="web/anim.png" autoplay muted loop playsinline>' snippet.html &&
   ok || bad "video element: $(head -1 snippet.html)"
 [ "$(grep -n '<source' snippet.html | cut -d: -f1 | tr '\n' ' ')" = "2 3 " ] && ok || bad "sources not on lines 2-3"
-sed -n 2p snippet.html | grep -q "src=\"web/anim.webm\" type='video/webm; codecs=\"vp9\"'" && ok || bad "first source is not the WebM"
+# 320x180 at 30 fps is VP9 level 1.1 (57600 samples a picture, 1.7 M a second).
+sed -n 2p snippet.html | grep -q "src=\"web/anim.webm\" type='video/webm; codecs=\"vp09.01.11.08\"'" && ok ||
+  bad "first source is not the VP9 profile 1 WebM: $(sed -n 2p snippet.html)"
 sed -n 3p snippet.html | grep -q 'src="web/anim.mp4" type="video/mp4"' && ok || bad "second source is not the MP4"
 
 # page NAME VIDEO_HTML: a page whose script writes what the <video> reports
-# (after loadedmetadata, or its error) into #result, and the poster's size into #poster.
+# (after loadeddata: the first frame is decoded; or its error) into #result, and the poster's size into #poster.
 page() {
   cat >"$1" <<HTML
 <!doctype html><html><head><meta charset="utf-8"><title>recipe</title></head><body>
@@ -54,9 +56,9 @@ function report(tag) {
   r.textContent = JSON.stringify({event: tag, src: (v.currentSrc || '').split('/').pop(), duration: v.duration,
                                   width: v.videoWidth, height: v.videoHeight, error: v.error ? v.error.code : 0});
 }
-v.addEventListener('loadedmetadata', () => report('loadedmetadata'));
+v.addEventListener('loadeddata', () => report('loadeddata'));
 v.addEventListener('error', () => report('error'), true);
-if (v.readyState >= 1) report('loadedmetadata');
+if (v.readyState >= 2) report('loadeddata');
 const img = new Image();
 img.onload = () => { document.getElementById('poster').textContent = img.naturalWidth + 'x' + img.naturalHeight; };
 img.onerror = () => { document.getElementById('poster').textContent = 'broken'; };
@@ -77,15 +79,22 @@ result_of() { browse "$1" | grep -o '<div id="result">[^<]*' | sed 's/<div id="r
 page recipe.html "$(cat snippet.html)"
 dom=$(browse recipe.html)
 result=$(printf '%s\n' "$dom" | grep -o '<div id="result">[^<]*' | sed 's/<div id="result">//')
-[ "$result" = '{"event":"loadedmetadata","src":"anim.webm","duration":2.1,"width":320,"height":180,"error":0}' ] &&
+[ "$result" = '{"event":"loadeddata","src":"anim.webm","duration":2.1,"width":320,"height":180,"error":0}' ] &&
   ok || bad "recipe page: $result ($(head -c 300 "$work/browser_err"))"
 poster=$(printf '%s\n' "$dom" | grep -o '<div id="poster">[^<]*' | sed 's/<div id="poster">//')
 [ "$poster" = 320x180 ] && ok || bad "poster: $poster"
 # Each source alone loads with the same duration and size: the MP4 fallback works.
+# The browser says it can play the WebM's exact type (profile 1), and H.264.
+page types.html '<video></video><div id="types"></div><script>
+  const t = document.getElementById("types"), w = document.createElement("video");
+  t.textContent = [w.canPlayType(`video/webm; codecs="vp09.01.11.08"`), w.canPlayType("video/mp4")].join(",");
+</script>'
+types=$(browse types.html | grep -o '<div id="types">[^<]*' | sed 's/<div id="types">//')
+[ "$types" = "probably,maybe" ] && ok || bad "canPlayType: $types"
 for f in anim.mp4 anim.webm; do
   page "only-$f.html" "<video muted playsinline poster=\"web/anim.png\" src=\"web/$f\"></video>"
   result=$(result_of "only-$f.html")
-  [ "$result" = "{\"event\":\"loadedmetadata\",\"src\":\"$f\",\"duration\":2.1,\"width\":320,\"height\":180,\"error\":0}" ] &&
+  [ "$result" = "{\"event\":\"loadeddata\",\"src\":\"$f\",\"duration\":2.1,\"width\":320,\"height\":180,\"error\":0}" ] &&
     ok || bad "$f alone: $result"
 done
 # A file Chromium cannot play reports an error rather than a duration (the check can fail).
