@@ -137,6 +137,13 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     DrawList poster_dl;
     if (!opts.poster.empty()) {
         poster_step = opts.poster_step;
+        if (poster_step > 0 && tm.period == 0)
+            fail("--poster-step " + std::to_string(poster_step), "the scene is not animated (anim.alg is none)",
+                 "drop --poster-step: the poster shows the scene");
+        if (poster_step > tm.period)
+            fail("--poster-step " + std::to_string(poster_step),
+                 "outside the animation, whose cycle has steps 1 to " + std::to_string(tm.period),
+                 "choose a step from 1 to " + std::to_string(tm.period));
         if (poster_step == 0 && tm.period > 0) poster_step = tm.step_for_frame(held.base_frame(st.last));
         poster_dl = still_draw_list(scene, model, layout, poster_step);
     }
