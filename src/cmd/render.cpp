@@ -192,7 +192,7 @@ void add_render(CLI::App& app) {
                     "h264 (in .mov)");
     sub->add_option("--pix-fmt", a->pix_fmt,
                     "yuv420p (default) or yuv444p (H.264, VP9): full colour resolution for small balls; "
-                    "browsers do not play H.264 4:4:4");
+                    "Safari, Firefox and phones do not play H.264 4:4:4");
     sub->add_option("--crf", a->crf,
                     "Quality: H.264 0 (lossless) to 51 (worst), default 20; VP9 and AV1 0 to 63, default 32 and 35")
         ->check(CLI::Range(0, 63));
