@@ -11,7 +11,8 @@ PKGS=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
   libcli11-dev libyaml-cpp-dev doctest-dev duktape-dev nlohmann-json3-dev
   fonts-dejavu-core
-  chromium  # tests only: opens mmr test's HTML report headless (tests/cli/run_diff_tests.sh)
+  chromium  # tests only: opens mmr test's HTML report and the article <video> headless (tests/cli/run_diff_tests.sh, run_article_test.sh)
+  libwebp-dev  # tests only: libwebpdemux reads animated WebP back (tests/cpu/video_formats_test.cpp; FFmpeg 5.1 cannot)
   clang libclang-rt-dev  # tests only: libFuzzer for tests/fuzz/ (skipped without clang)
 )
 missing=()

@@ -67,7 +67,7 @@ int usage_error(CLI::App& app, const CLI::ParseError& e, int argc, char** argv) 
 }
 
 int run(int argc, char** argv) {
-    CLI::App app{"mmr - 3D matrix multiplication visualisations (PNG stills, MP4/GIF animations), headless"};
+    CLI::App app{"mmr - 3D matrix multiplication visualisations (PNG stills; MP4, WebM, MOV, WebP, APNG, GIF videos), headless"};
     app.set_version_flag("--version", "mmr " MMR_VERSION);
     app.require_subcommand(1);
     app.footer(

@@ -1,4 +1,5 @@
-// mmr render: one scene -> a video (MP4, GIF or PNG sequence), frames streamed
+// mmr render: one scene -> a video (MP4, WebM, MOV, WebP, APNG, GIF or a PNG
+// sequence; docs/video.md), with holds and a poster, frames streamed
 // to the encoder as they are rendered, with progress on stderr (--progress).
 #include <unistd.h>
 
@@ -17,10 +18,14 @@ namespace mmr::cmd {
 namespace {
 
 struct RenderArgs {
-    std::string scene, output, frames, preset = "veryfast";
+    std::string scene, output, frames, preset;  // preset "": x264's veryfast
     SceneArgs common;  // --data-dir --size --seed --backend --aa --msaa
     double fps = 30, cycles = 1, duration = 0;
-    int crf = 20;
+    int crf = -1;                  // -1: the codec's default
+    std::string codec, pix_fmt;    // --codec, --pix-fmt ("": by the extension, the codec's default)
+    double hold = 0, hold_start = 0;  // --hold, --hold-start (seconds)
+    std::string poster;            // --poster FILE.png
+    int poster_step = 0;           // --poster-step N (0: the last frame's step)
     std::string progress = "auto";  // --progress
     std::string js_errors = "error";  // --js-errors
     std::string max_frames;         // --max-frames (empty: limits::max_frames)
@@ -118,6 +123,12 @@ void run_render(const RenderArgs& a) {
     o.video.fps = a.fps;
     o.video.crf = a.crf;
     o.video.preset = a.preset;
+    o.video.codec = a.codec;
+    o.video.pix_fmt = a.pix_fmt;
+    o.hold = a.hold;
+    o.hold_start = a.hold_start;
+    o.poster = a.poster;
+    o.poster_step = a.poster_step;
     o.cycles = a.cycles;
     o.duration = a.duration;
     o.frames = a.frames;
@@ -163,10 +174,12 @@ void run_render(const RenderArgs& a) {
 
 void add_render(CLI::App& app) {
     auto a = std::make_shared<RenderArgs>();
-    CLI::App* sub = app.add_subcommand("render", "Render a scene's animation to MP4, GIF or a PNG sequence");
+    CLI::App* sub = app.add_subcommand(
+        "render", "Render a scene's animation to a video (MP4, WebM, MOV, WebP, APNG, GIF) or a PNG sequence");
     sub->add_option("scene", a->scene, "Scene file (YAML), mm link (quoted) or params JSON file")->required();
     sub->add_option("-o,--output", a->output,
-                    "Output: video.mp4, anim.gif, or frames/f{frame:04}.png for a PNG sequence")
+                    "Output: video.mp4 (H.264), video.webm (VP9), edit.mov (ProRes 4444), anim.webp, anim.apng "
+                    "or anim.png (APNG), anim.gif, or frames/f{frame:04}.png for a PNG sequence")
         ->required();
     add_scene_options(sub, a->common);
     sub->add_option("--fps", a->fps, "Frames per second (default 30)");
@@ -174,10 +187,23 @@ void add_render(CLI::App& app) {
     sub->add_option("--duration", a->duration, "Length in seconds instead of cycles");
     sub->add_option("--max-frames", a->max_frames, "Refuse renders of more frames than this (default 1000000)");
     sub->add_option("--frames", a->frames, "Only frames FIRST:LAST (0-based, inclusive) of the timeline");
-    sub->add_option("--crf", a->crf, "H.264 quality, 0 (lossless) to 51 (worst); default 20")
-        ->check(CLI::Range(0, 51));
+    sub->add_option("--codec", a->codec,
+                    "Codec instead of the extension's default: h264, vp9, av1 (in .mp4 or .webm), prores or "
+                    "h264 (in .mov)");
+    sub->add_option("--pix-fmt", a->pix_fmt,
+                    "yuv420p (default) or yuv444p (H.264, VP9): full colour resolution for small balls; "
+                    "Safari, Firefox and phones do not play H.264 4:4:4");
+    sub->add_option("--crf", a->crf,
+                    "Quality: H.264 0 (lossless) to 51 (worst), default 20; VP9 and AV1 0 to 63, default 32 and 35")
+        ->check(CLI::Range(0, 63));
     sub->add_option("--preset", a->preset,
                     "x264 speed/size trade-off: ultrafast, superfast, veryfast (default), faster, fast, medium, slow");
+    sub->add_option("--hold", a->hold, "Seconds to hold the last frame of each cycle (default 0)");
+    sub->add_option("--hold-start", a->hold_start, "Seconds to hold the first frame of each cycle (default 0)");
+    sub->add_option("--poster", a->poster,
+                    "Also write FILE.png: the last frame's step as 'mmr still --step N' draws it (the <video> "
+                    "poster)");
+    sub->add_option("--poster-step", a->poster_step, "The step the poster shows instead (1-based)");
     sub->add_option("--progress", a->progress,
                     "Progress on stderr: auto (default: a bar on a terminal, else one summary line at the "
                     "end), bar, plain (a line every 2 s), json (one object a line, every 0.5 s, then "
@@ -186,8 +212,9 @@ void add_render(CLI::App& app) {
     add_js_errors_option(sub, a->js_errors);
     sub->add_flag("-q,--quiet", a->quiet, "Print nothing but errors (no progress, no summary)");
     sub->add_flag("-v,--verbose", a->verbose, "Print the renderer, encoder and where the time went");
-    describe(sub, "SCENE -o OUT.mp4|OUT.gif|DIR/f{frame:04}.png [options]",
+    describe(sub, "SCENE -o OUT.mp4|.webm|.mov|.webp|.apng|.gif|DIR/f{frame:04}.png [options]",
              {"mmr render scenes/dotprod.yaml -o dotprod.mp4 --size 1920x1080 --fps 30",
+              "mmr render scenes/dotprod.yaml -o dotprod.webm --hold 1.5 --poster dotprod.png",
               "mmr render scenes/dotprod.yaml -o frames/f{frame:04}.png --frames 0:99 --progress json"},
              std::string("0 written, 1 bad input or render failure, 2 usage error, 3 internal error, ") +
                  kInterruptedCodes);

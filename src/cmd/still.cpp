@@ -53,8 +53,7 @@ void run_still(const StillArgs& o) {
     lap("scene parsed");
 
     Image img = render_still(spec, opts);
-    // The scene travels inside the PNG, so the picture can be re-rendered from itself.
-    write_png(o.output, img, {{"mmr:scene", spec.text}, {"Software", "mmr " MMR_VERSION}});
+    write_png(o.output, img, still_png_texts(spec));
     lap("written");
     check_still_reference(img, o.output, o.reference);
 }

@@ -1,8 +1,8 @@
-// MP4 and GIF come from libmmr_av.so (src/encode/av/), loaded the first time a
-// video is written: linking libavcodec into mmr would load ~120 libraries at every
-// start (~0.09 s), for still, check and import too. A program that links the
-// encoders in (the tests do) uses them directly: the weak references below are then
-// defined.
+// The libav video formats come from libmmr_av.so (src/encode/av/), loaded the
+// first time a video is written: linking libavcodec into mmr would load ~120
+// libraries at every start (~0.09 s), for still, check and import too. A program
+// that links the encoders in (the tests do) uses them directly: the weak
+// reference below is then defined.
 #include <dlfcn.h>
 #include <limits.h>
 #include <unistd.h>
@@ -16,20 +16,18 @@
 #include "sinks.h"
 
 extern "C" {
-mmr::FrameSink* mmr_av_open_mp4_sink(const std::string& path, const mmr::VideoOptions& opts)
-    __attribute__((weak));
-mmr::FrameSink* mmr_av_open_gif_sink(const std::string& path, const mmr::VideoOptions& opts)
-    __attribute__((weak));
+mmr::FrameSink* mmr_av_open_sink(const std::string& path, const mmr::VideoOptions& opts,
+                                 const mmr::VideoFormat& format) __attribute__((weak));
 }
 
 namespace mmr::encode_detail {
 
 namespace {
 
-using OpenFn = FrameSink* (*)(const std::string&, const VideoOptions&);
+using OpenFn = FrameSink* (*)(const std::string&, const VideoOptions&, const VideoFormat&);
 
 struct AvModule {
-    OpenFn mp4 = nullptr, gif = nullptr;
+    OpenFn open = nullptr;
     std::string error;  // why it could not be loaded
 };
 
@@ -44,9 +42,8 @@ std::string exe_dir() {
 
 AvModule load() {
     AvModule m;
-    if (mmr_av_open_mp4_sink && mmr_av_open_gif_sink) {  // linked in
-        m.mp4 = mmr_av_open_mp4_sink;
-        m.gif = mmr_av_open_gif_sink;
+    if (mmr_av_open_sink) {  // linked in
+        m.open = mmr_av_open_sink;
         return m;
     }
     // MMR_AV_MODULE names the file; else beside the binary (build tree), else where
@@ -63,11 +60,9 @@ AvModule load() {
             tried += (tried.empty() ? "" : "; ") + std::string(e ? e : path);
             continue;
         }
-        m.mp4 = reinterpret_cast<OpenFn>(dlsym(h, "mmr_av_open_mp4_sink"));
-        m.gif = reinterpret_cast<OpenFn>(dlsym(h, "mmr_av_open_gif_sink"));
-        if (m.mp4 && m.gif) return m;
+        m.open = reinterpret_cast<OpenFn>(dlsym(h, "mmr_av_open_sink"));
+        if (m.open) return m;
         tried += (tried.empty() ? "" : "; ") + path + ": not mmr's encoder module";
-        m.mp4 = m.gif = nullptr;
     }
     m.error = tried;
     return m;
@@ -80,23 +75,15 @@ const AvModule& module() {
     return m;
 }
 
-std::unique_ptr<FrameSink> open_with(OpenFn AvModule::*which, const std::string& path, const VideoOptions& opts) {
+}  // namespace
+
+std::unique_ptr<FrameSink> open_av_sink(const std::string& path, const VideoOptions& opts, const VideoFormat& format) {
     const AvModule& m = module();
-    if (!(m.*which))
+    if (!m.open)
         fail("-o " + path, "the video encoders (libmmr_av.so) could not be loaded: " + m.error,
              "reinstall mmr (cmake --install puts it in lib/mmr/ under the prefix), or set MMR_AV_MODULE "
              "to its path");
-    return std::unique_ptr<FrameSink>((m.*which)(path, opts));
-}
-
-}  // namespace
-
-std::unique_ptr<FrameSink> open_mp4_sink(const std::string& path, const VideoOptions& opts) {
-    return open_with(&AvModule::mp4, path, opts);
-}
-
-std::unique_ptr<FrameSink> open_gif_sink(const std::string& path, const VideoOptions& opts) {
-    return open_with(&AvModule::gif, path, opts);
+    return std::unique_ptr<FrameSink>(m.open(path, opts, format));
 }
 
 }  // namespace mmr::encode_detail

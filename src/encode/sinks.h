@@ -23,8 +23,9 @@ bool parse_frame_template(const std::string& path, FrameTemplate* out);
 // name. Throws mmr::Error naming `path`.
 std::string create_temp_file(const std::string& path, const std::string& ext);
 
-std::unique_ptr<FrameSink> open_mp4_sink(const std::string& path, const VideoOptions& opts);
-std::unique_ptr<FrameSink> open_gif_sink(const std::string& path, const VideoOptions& opts);
+// Every format but the PNG sequence: libav, in libmmr_av.so (av_module.cpp loads it).
+std::unique_ptr<FrameSink> open_av_sink(const std::string& path, const VideoOptions& opts,
+                                        const VideoFormat& format);
 std::unique_ptr<FrameSink> open_png_sequence_sink(const std::string& path, const VideoOptions& opts,
                                                   const FrameTemplate& tmpl);
 

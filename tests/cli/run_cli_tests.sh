@@ -105,7 +105,7 @@ ok
 # --- command-line mistakes: exit 2, one error line (+ the command's usage) ------
 commands="still, render, check, import, export, diff, test"
 still_usage="usage: mmr still SCENE -o OUT.png [options]; see 'mmr still --help'"
-render_usage="usage: mmr render SCENE -o OUT.mp4|OUT.gif|DIR/f{frame:04}.png [options]; see 'mmr render --help'"
+render_usage="usage: mmr render SCENE -o OUT.mp4|.webm|.mov|.webp|.apng|.gif|DIR/f{frame:04}.png [options]; see 'mmr render --help'"
 expect_stderr "unknown command" 2 "mmr: error: unknown command 'stil'; did you mean 'still'? commands: $commands" -- stil "$work/good.yaml" -o "$work/u1.png"
 expect_stderr "unknown command, no guess" 2 "mmr: error: unknown command 'paint'; commands: $commands; see 'mmr --help'" -- paint
 expect_stderr "no command" 2 "mmr: error: a command is needed: one of $commands; see 'mmr --help'" --
@@ -131,8 +131,8 @@ expect_stderr "not a whole number" 2 "mmr still: error: --seed 1.5: not a whole 
 $still_usage" -- still "$work/good.yaml" -o "$work/u7.png" --seed 1.5
 expect_stderr "value not in the set" 2 "mmr still: error: --aa smoth: unknown value; did you mean 'smooth'? choose one of: msaa, smooth, none
 $still_usage" -- still "$work/good.yaml" -o "$work/u8.png" --aa smoth
-expect_stderr "value out of range" 2 "mmr render: error: --crf 60: out of range; use 0 to 51
-$render_usage" -- render "$work/good.yaml" -o "$work/u9.mp4" --crf 60
+expect_stderr "value out of range" 2 "mmr render: error: --crf 70: out of range; use 0 to 63
+$render_usage" -- render "$work/good.yaml" -o "$work/u9.mp4" --crf 70
 expect_stderr "flag with a value" 2 "mmr render: error: --quiet=maybe: a flag takes no value; write just --quiet
 $render_usage" -- render "$work/good.yaml" -o "$work/u10.mp4" --quiet=maybe
 expect_stderr "option needs another" 2 "mmr still: error: --metric requires --reference

@@ -19,13 +19,16 @@ namespace mmr::test {
 // What a file decodes to, through libavformat/libavcodec.
 struct Decoded {
     std::string codec;
+    std::string profile;         // e.g. "High", "4444", "Profile 0" ("" if none)
+    std::string alpha_mode;      // the stream's "alpha_mode" tag (WebM VP9 with alpha: "1")
     AVPixelFormat pix_fmt = AV_PIX_FMT_NONE;
+    AVPixelFormat frame_pix_fmt = AV_PIX_FMT_NONE;  // of the decoded frames
     AVColorSpace colorspace = AVCOL_SPC_UNSPECIFIED;
     int width = 0, height = 0;
     double r_frame_rate = 0, avg_frame_rate = 0;
     double duration = 0;         // container duration, seconds
     double packet_duration = 0;  // sum of packet durations, seconds
-    std::vector<Image> frames;   // RGBA
+    std::vector<Image> frames;   // RGBA (alpha from the file when it has an alpha plane, else 255)
 };
 
 // Converts a decoded frame to RGBA; YUV is read as BT.709 limited range, what
@@ -47,7 +50,10 @@ inline Image to_rgba(const AVFrame* f) {
     return img;
 }
 
-inline Decoded decode(const std::string& path) {
+// `decoder`: a decoder name to use instead of libavcodec's default for the
+// codec (e.g. "libvpx-vp9", which reads WebM's alpha plane; FFmpeg's own vp9
+// decoder ignores it).
+inline Decoded decode(const std::string& path, const char* decoder = nullptr) {
     Decoded out;
     AVFormatContext* fmt = nullptr;
     REQUIRE(avformat_open_input(&fmt, path.c_str(), nullptr, nullptr) == 0);
@@ -56,7 +62,13 @@ inline Decoded decode(const std::string& path) {
     int si = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
     REQUIRE(si >= 0);
     AVStream* st = fmt->streams[si];
+    if (decoder) {
+        codec = avcodec_find_decoder_by_name(decoder);
+        REQUIRE(codec);
+    }
     out.codec = avcodec_get_name(st->codecpar->codec_id);
+    if (const char* prof = avcodec_profile_name(st->codecpar->codec_id, st->codecpar->profile)) out.profile = prof;
+    if (const AVDictionaryEntry* e = av_dict_get(st->metadata, "alpha_mode", nullptr, 0)) out.alpha_mode = e->value;
     out.pix_fmt = AVPixelFormat(st->codecpar->format);
     out.colorspace = st->codecpar->color_space;
     out.width = st->codecpar->width;
@@ -73,6 +85,7 @@ inline Decoded decode(const std::string& path) {
     int64_t durations = 0;
     auto drain = [&] {
         while (avcodec_receive_frame(dec, frame) == 0) {
+            out.frame_pix_fmt = AVPixelFormat(frame->format);
             out.frames.push_back(to_rgba(frame));
             av_frame_unref(frame);
         }

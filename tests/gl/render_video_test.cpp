@@ -8,10 +8,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "av_decode.h"
 #include "mmr/core/error.h"
+#include "mmr/encode/png.h"
 #include "mmr/render/still.h"
 #include "mmr/render/video.h"
 #include "mmr/scene/scene_parser.h"
@@ -130,4 +133,58 @@ TEST_CASE("render video: interruption removes the output, a static scene needs a
     CHECK(st.last - st.first + 1 == 5);
     CHECK(access(out.c_str(), F_OK) == 0);
     std::remove(out.c_str());
+}
+
+TEST_CASE("render video: --hold and --hold-start lengthen every format by the held frames, which repeat") {
+    SceneSpec spec = parse_scene(kScene, "video.yaml");
+    // 6 frames a cycle at 10 fps; hold 0.5 s at the end and 0.2 s at the start: 13 frames, 1.3 s.
+    struct Case {
+        const char* name;
+        const char* codec;
+    };
+    for (Case c : {Case{"hold.mp4", ""}, Case{"hold.webm", ""}, Case{"hold-av1.webm", "av1"}, Case{"hold.mov", ""},
+                   Case{"hold.apng", ""}}) {
+        CAPTURE(c.name);
+        VideoRenderOptions o;
+        o.video.fps = 10;
+        o.video.codec = c.codec;
+        o.hold = 0.5;
+        o.hold_start = 0.2;
+        const std::string out = temp_path(c.name);
+        VideoRenderStats st = render_video(spec, out, o);
+        CHECK(st.total == 13);
+        CHECK(st.last == 12);
+        test::Decoded d = test::decode(out);
+        REQUIRE(d.frames.size() == 13);
+        CHECK(d.packet_duration == doctest::Approx(1.3).epsilon(0.01));
+        // Frames 0-2 show step 1, 3-7 steps 2-6, 8-12 hold step 6.
+        CHECK(mean_abs_diff(d.frames[0], d.frames[2]) < 0.5);
+        CHECK(mean_abs_diff(d.frames[2], d.frames[3]) > 1.0);
+        CHECK(mean_abs_diff(d.frames[7], d.frames[12]) < 0.5);
+        CHECK(mean_abs_diff(d.frames[6], d.frames[7]) > 1.0);
+        std::remove(out.c_str());
+    }
+}
+
+TEST_CASE("render video: the poster is the still of the last frame's step, byte for byte") {
+    SceneSpec spec = parse_scene(kScene, "video.yaml");
+    VideoRenderOptions o;
+    o.video.fps = 10;
+    o.frames = "0:3";  // the last frame written shows step 4
+    const std::string out = temp_path("poster.webm");
+    o.poster = out.substr(0, out.size() - 5) + ".png";
+    VideoRenderStats st = render_video(spec, out, o);
+    CHECK(st.poster_step == 4);
+    StillOptions so;
+    so.step = 4;
+    const Image still = render_still(spec, so);
+    const std::string still_path = out.substr(0, out.size() - 5) + "-still.png";
+    write_png(still_path, still, still_png_texts(spec));
+    std::ifstream a(o.poster, std::ios::binary), b(still_path, std::ios::binary);
+    std::string pa((std::istreambuf_iterator<char>(a)), {}), pb((std::istreambuf_iterator<char>(b)), {});
+    CHECK(pa.size() > 100);
+    CHECK(pa == pb);
+    std::remove(out.c_str());
+    std::remove(o.poster.c_str());
+    std::remove(still_path.c_str());
 }

@@ -1,5 +1,7 @@
-// Animation output: H.264/MP4, GIF or a PNG sequence, written frame by frame as
-// the frames are rendered (memory does not grow with the animation's length).
+// Animation output, written frame by frame as the frames are rendered (memory
+// does not grow with the animation's length): H.264 or AV1 or VP9 in MP4, VP9 or
+// AV1 in WebM, ProRes 4444 (or H.264) in QuickTime .mov, animated WebP, APNG,
+// GIF, or a PNG sequence. docs/video.md has the table of formats.
 #pragma once
 #include <memory>
 #include <string>
@@ -9,12 +11,32 @@
 namespace mmr {
 
 struct VideoOptions {
-    int width = 0, height = 0;   // frame size; MP4 (yuv420p) needs both even
+    int width = 0, height = 0;   // frame size; 4:2:0 formats need both even
     double fps = 30;             // > 0; GIF: at most 50 (delays are in 1/100 s)
-    int crf = 20;                // H.264 quality, 0 (best) .. 51 (worst)
-    std::string preset = "veryfast";  // x264 preset (ultrafast .. placebo)
+    // Quality: -1 = the codec's default (H.264 20, VP9 32, AV1 35); H.264 0 (lossless,
+    // which browsers refuse) .. 51, VP9 and AV1 0 .. 63. Other codecs have none.
+    int crf = -1;
+    std::string preset;          // x264 preset (ultrafast .. placebo); "" = veryfast. H.264 only
+    std::string codec;           // "" = from the extension; else h264, vp9, av1, prores, webp, apng, gif
+    std::string pix_fmt;         // "" = the codec's default; "yuv420p" or "yuv444p" (H.264, VP9)
+    // The frames carry an alpha channel to keep (a transparent background): the
+    // formats with an alpha plane write it (ProRes 4444 yuva444p10le, VP9 yuva420p,
+    // WebP, APNG, PNG sequence); the others refuse (video_format() says which).
+    bool alpha = false;
     bool bitexact = true;        // reproducible bytes: no version strings, fixed flags
     int first_index = 0;         // PNG sequence: number given to the first frame written
+};
+
+// What a path and options write, resolved and validated by video_format().
+struct VideoFormat {
+    std::string container;  // "mp4", "webm", "mov", "webp", "apng", "gif", "png" (a PNG sequence)
+    std::string codec;      // "h264", "vp9", "av1", "prores", "webp", "apng", "gif", "png"
+    std::string pix_fmt;    // what the encoder is given: "yuv420p", "yuva444p10le", "rgba", ...
+    int crf = -1;           // the crf used (H.264, VP9, AV1), else -1
+    bool alpha = false;     // the file has an alpha plane
+    // A warning for the user ("" if none), e.g. that browsers will not play
+    // H.264 4:4:4: `warning` is what, `warning_fix` what to do instead.
+    std::string warning, warning_fix;
 };
 
 // A destination for frames, written as they come. Encoding runs on a worker
@@ -25,9 +47,11 @@ public:
     // Implementations call abort() from their destructor when neither finish()
     // nor abort() was called (a base destructor cannot reach their override).
     virtual ~FrameSink();
-    // Queues one RGBA frame (top row first, the size of VideoOptions). Throws
-    // mmr::Error naming the file if the frame or an earlier one failed to encode;
-    // the sink is then aborted.
+    // Queues one RGBA frame (top row first, the size of VideoOptions; straight,
+    // not premultiplied, alpha). The alpha byte is kept only when
+    // VideoOptions::alpha is set (else frames are taken as opaque). Throws
+    // mmr::Error naming the file if the frame or an earlier one failed to
+    // encode; the sink is then aborted.
     virtual void write(const Image& frame) = 0;
     // Completes the file(s) and moves them into place. Throws mmr::Error (and
     // leaves nothing at the output path) on failure or if no frame was written.
@@ -44,16 +68,22 @@ public:
     virtual std::string note() const { return ""; }
 };
 
-// Chooses the encoder from the path: ".mp4" -> H.264 in MP4; ".gif" -> animated
-// GIF (loops forever); a path whose file name holds "{frame}" or "{frame:04}"
-// (zero-padded to 4 digits) and ends in ".png" -> PNG sequence. Anything else is
-// an mmr::Error naming the extension and listing what is supported. Runs
-// check_frame_sink first; creates the temporary output file at once.
+// Chooses the format from the extension (or VideoOptions::codec) and checks the
+// options against it: ".mp4" H.264 (or --codec vp9/av1), ".webm" VP9 (or av1),
+// ".mov" ProRes 4444 (or h264), ".webp" animated WebP, ".apng" and ".png" APNG,
+// ".gif" GIF, and a path whose file name holds "{frame}" or "{frame:04}" and ends
+// in ".png" a PNG sequence. Throws mmr::Error naming the path (unknown extension
+// or codec with suggestions, codec not allowed in the container, alpha with a
+// format that has none, odd size for 4:2:0, crf, preset, pix_fmt, fps).
+VideoFormat video_format(const std::string& path, const VideoOptions& opts);
+
+// Opens the sink video_format() chooses. Runs check_frame_sink first; creates
+// the temporary output file at once.
 std::unique_ptr<FrameSink> open_frame_sink(const std::string& path, const VideoOptions& opts);
 
-// Validates a path and options without creating anything, for errors before
-// rendering starts: extension, template syntax, folder exists and is writable,
-// even size for MP4, fps > 0 (and <= 50 for GIF), crf and preset. Throws mmr::Error.
-void check_frame_sink(const std::string& path, const VideoOptions& opts);
+// video_format() plus the checks that need the file system (folder exists and is
+// writable), without creating anything: for errors before rendering starts.
+// Throws mmr::Error.
+VideoFormat check_frame_sink(const std::string& path, const VideoOptions& opts);
 
 }  // namespace mmr

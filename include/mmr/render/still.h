@@ -3,6 +3,8 @@
 #pragma once
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "mmr/gl/backend.h"
 #include "mmr/scene/scene_spec.h"
@@ -20,5 +22,16 @@ struct StillOptions {
 };
 
 Image render_still(const SceneSpec& scene, const StillOptions& opts = {});
+
+// The draw list of a still of `step` (0 = the static scene), checked as
+// `mmr still --step` checks it. render_still and video posters share it so
+// that a poster is the same picture as the still.
+struct Model;
+struct Layout;
+DrawList still_draw_list(const SceneSpec& scene, const Model& model, const Layout& layout, int step);
+
+// The text chunks of a still's PNG (the scene, the program): a poster carries
+// the same, so that its bytes equal the still's.
+std::vector<std::pair<std::string, std::string>> still_png_texts(const SceneSpec& scene);
 
 }  // namespace mmr

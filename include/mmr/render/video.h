@@ -1,5 +1,6 @@
 // The animated pipeline: scene -> model -> layout -> timeline -> frame state ->
-// draw list -> GL -> frames streamed to an encoder (MP4, GIF, PNG sequence).
+// draw list -> GL -> frames streamed to an encoder (mmr/encode/video.h), with
+// optional holds and a poster PNG.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -20,6 +21,14 @@ struct VideoRenderOptions {
     double duration = 0;       // seconds instead of cycles (> 0)
     double max_frames = limits::max_frames;  // refuse longer renders (--max-frames)
     std::string frames;        // "FIRST:LAST" slice of the timeline (0-based, inclusive)
+    double hold = 0;           // seconds the last frame of each cycle is held (--hold)
+    double hold_start = 0;     // seconds the first frame of each cycle is held (--hold-start)
+    // --poster FILE.png: written after the video, byte for byte the PNG that
+    // `mmr still --step N` writes (same size and options), N being poster_step,
+    // or when that is 0 the step of the last frame written (the finished scene
+    // for a scene that is not animated). "" = no poster.
+    std::string poster;
+    int poster_step = 0;
     // Called after every frame with (frames done, frames total); may be empty.
     std::function<void(int64_t, int64_t)> on_frame;
     // Polled before every frame; returning true aborts (the output is removed).
@@ -29,6 +38,8 @@ struct VideoRenderOptions {
 struct VideoRenderStats {
     int64_t first = 0, last = -1;  // frames rendered
     int period = 0;                // steps per root cycle (0: not animated)
+    int64_t total = 0;             // frames of the whole timeline, holds included
+    int poster_step = -1;          // the step the poster shows (0: the finished scene; -1: no poster)
     double seconds = 0, anim_ms = 0, gl_ms = 0, encode_wait_ms = 0;  // per frame
     std::string renderer, encoder;
     bool interrupted = false;

@@ -2,12 +2,17 @@
 
 extern "C" {
 #include <libavutil/log.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
 }
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "mmr/core/error.h"
 #include "mmr/core/interrupt.h"
@@ -236,6 +241,62 @@ std::string AvFileSink::description() const {
     std::snprintf(fps, sizeof fps, "%g", opts_.fps);
     return spec_->describe() + ", " + std::to_string(opts_.width) + "x" + std::to_string(opts_.height) + " at " +
            fps + " fps -> " + path_;
+}
+
+RgbaToYuv::RgbaToYuv(const std::string& path, int width, int height, AVPixelFormat dst, bool bitexact)
+    : path_(path), dst_format_(dst) {
+    sws_ = sws_alloc_context();
+    in_ = av_frame_alloc();
+    if (!sws_ || !in_) throw Error(path_ + ": cannot allocate the colour converter");
+    av_opt_set_int(sws_, "srcw", width, 0);
+    av_opt_set_int(sws_, "srch", height, 0);
+    av_opt_set_int(sws_, "src_format", AV_PIX_FMT_RGBA, 0);
+    av_opt_set_int(sws_, "dstw", width, 0);
+    av_opt_set_int(sws_, "dsth", height, 0);
+    av_opt_set_int(sws_, "dst_format", dst, 0);
+    // Bilinear: chroma is averaged over 2x2 pixels rather than point-sampled,
+    // so thin coloured lines keep their colour. BITEXACT: same bytes on any CPU.
+    av_opt_set_int(sws_, "sws_flags", SWS_BILINEAR | (bitexact ? SWS_BITEXACT : 0), 0);
+    // Slice threads (FFmpeg 5.1): measured here at 1080p, 4.3 ms/frame on one
+    // thread, 2.4-3.2 ms on 2-4, for the same CPU time and identical bytes.
+    av_opt_set_int(sws_, "threads", std::min(4u, std::max(1u, std::thread::hardware_concurrency())), 0);
+    if (sws_init_context(sws_, nullptr, nullptr) < 0)
+        throw Error(path_ + ": cannot set up the RGBA to " + av_get_pix_fmt_name(dst) + " conversion");
+    // Source: full-range RGB. Destination: BT.709 matrix, limited (16-235) range.
+    const int* bt709 = sws_getCoefficients(SWS_CS_ITU709);
+    sws_setColorspaceDetails(sws_, sws_getCoefficients(SWS_CS_DEFAULT), 1, bt709, 0, 0, 1 << 16, 1 << 16);
+}
+
+RgbaToYuv::~RgbaToYuv() {
+    sws_freeContext(sws_);
+    av_frame_free(&in_);
+}
+
+void RgbaToYuv::convert(const Image& src, AVFrame* dst) {
+    in_->format = AV_PIX_FMT_RGBA;
+    in_->width = src.width;
+    in_->height = src.height;
+    in_->data[0] = const_cast<uint8_t*>(src.rgba.data());
+    in_->linesize[0] = src.width * 4;
+    int err = sws_scale_frame(sws_, dst, in_);
+    if (err < 0)
+        throw Error(path_ + ": cannot convert a frame to " + av_get_pix_fmt_name(dst_format_) + " (" +
+                    av_error_text(err) + ")");
+}
+
+std::unique_ptr<FrameSink> open_av_sink_av(const std::string& path, const VideoOptions& opts,
+                                           const VideoFormat& format) {
+    std::unique_ptr<AvFormatSpec> spec;
+    const std::string& c = format.codec;
+    if (c == "h264") spec = make_h264_spec(path, opts, format);
+    else if (c == "gif") spec = make_gif_spec(path, opts);
+    else if (c == "vp9") spec = make_vp9_spec(path, opts, format);
+    else if (c == "av1") spec = make_av1_spec(path, opts, format);
+    else if (c == "prores") spec = make_prores_spec(path, opts, format);
+    else if (c == "webp") spec = make_webp_spec(path, opts, format);
+    else if (c == "apng") spec = make_apng_spec(path, opts, format);
+    else throw Error(path + ": no libav encoder for codec " + c);
+    return std::make_unique<AvFileSink>(path, opts, std::move(spec));
 }
 
 }  // namespace mmr::encode_detail

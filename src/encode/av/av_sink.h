@@ -5,11 +5,13 @@
 //
 // Internal to src/encode: a FrameSink that encodes with libavcodec and muxes with
 // libavformat into a hidden temporary file, renamed into place by finish().
-// MP4 and GIF differ only in the AvFormatSpec they plug in.
+// The formats differ only in the AvFormatSpec they plug in.
 #pragma once
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
 }
 
 #include <cstdint>
@@ -26,7 +28,7 @@ namespace mmr::encode_detail {
 class AvFormatSpec {
 public:
     virtual ~AvFormatSpec() = default;
-    virtual const char* muxer() const = 0;      // libavformat name: "mp4", "gif"
+    virtual const char* muxer() const = 0;      // libavformat name: "mp4", "webm", "gif"
     virtual const char* extension() const = 0;  // of the temporary file: ".mp4"
     // Finds the encoder; may set `note` (e.g. a fallback). Throws mmr::Error.
     virtual const AVCodec* find_encoder(std::string* note) = 0;
@@ -83,8 +85,41 @@ private:
 // mmr::Error messages by this function: "<av_strerror>; <last libav error line>".
 std::string av_error_text(int err);
 
-// The two formats (mp4.cpp, gif.cpp); exports.cpp hands them to the loader.
-std::unique_ptr<FrameSink> open_mp4_sink_av(const std::string& path, const VideoOptions& opts);
-std::unique_ptr<FrameSink> open_gif_sink_av(const std::string& path, const VideoOptions& opts);
+// RGBA (straight alpha) -> a planar YUV format (8 or 10 bits, with or without
+// an alpha plane) through swscale: BT.709 matrix, limited range, bilinear chroma
+// (thin coloured lines keep their colour), BITEXACT (same bytes on any CPU),
+// slice threads. The alpha plane, when the destination has one, is the frame's.
+class RgbaToYuv {
+public:
+    RgbaToYuv(const std::string& path, int width, int height, AVPixelFormat dst, bool bitexact);
+    ~RgbaToYuv();
+    RgbaToYuv(const RgbaToYuv&) = delete;
+    RgbaToYuv& operator=(const RgbaToYuv&) = delete;
+    void convert(const Image& src, AVFrame* dst);  // dst: writable, of the size and format given
+
+private:
+    std::string path_;
+    AVPixelFormat dst_format_;
+    SwsContext* sws_ = nullptr;
+    AVFrame* in_ = nullptr;  // wraps the Image's pixels without copying
+};
+
+// The specs (h264.cpp, gif.cpp, web.cpp); open_av_sink_av picks one by format.codec.
+std::unique_ptr<AvFormatSpec> make_h264_spec(const std::string& path, const VideoOptions& opts,
+                                             const VideoFormat& format);
+std::unique_ptr<AvFormatSpec> make_gif_spec(const std::string& path, const VideoOptions& opts);
+std::unique_ptr<AvFormatSpec> make_vp9_spec(const std::string& path, const VideoOptions& opts,
+                                            const VideoFormat& format);
+std::unique_ptr<AvFormatSpec> make_av1_spec(const std::string& path, const VideoOptions& opts,
+                                            const VideoFormat& format);
+std::unique_ptr<AvFormatSpec> make_prores_spec(const std::string& path, const VideoOptions& opts,
+                                               const VideoFormat& format);
+std::unique_ptr<AvFormatSpec> make_webp_spec(const std::string& path, const VideoOptions& opts,
+                                             const VideoFormat& format);
+std::unique_ptr<AvFormatSpec> make_apng_spec(const std::string& path, const VideoOptions& opts,
+                                             const VideoFormat& format);
+// exports.cpp hands this to the loader.
+std::unique_ptr<FrameSink> open_av_sink_av(const std::string& path, const VideoOptions& opts,
+                                           const VideoFormat& format);
 
 }  // namespace mmr::encode_detail

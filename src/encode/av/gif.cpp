@@ -122,8 +122,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<FrameSink> open_gif_sink_av(const std::string& path, const VideoOptions& opts) {
-    return std::make_unique<AvFileSink>(path, opts, std::make_unique<GifSpec>(path, opts));
+std::unique_ptr<AvFormatSpec> make_gif_spec(const std::string& path, const VideoOptions& opts) {
+    return std::make_unique<GifSpec>(path, opts);
 }
 
 }  // namespace mmr::encode_detail
