@@ -11,6 +11,8 @@ PKGS=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
   libcli11-dev libyaml-cpp-dev doctest-dev duktape-dev nlohmann-json3-dev
   fonts-dejavu-core
+  libcairo2-dev libfreetype-dev  # flat figures (mmr heatmap): PNG, SVG, PDF
+  poppler-utils libxml2-utils  # tests only: pdfinfo/pdftotext check PDFs, xmllint checks SVGs
   chromium  # tests only: opens mmr test's HTML report headless (tests/cli/run_diff_tests.sh)
   clang libclang-rt-dev  # tests only: libFuzzer for tests/fuzz/ (skipped without clang)
 )
