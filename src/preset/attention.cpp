@@ -10,7 +10,10 @@
 #include "../scene/yaml_reader.h"
 #include "mmr/core/error.h"
 #include "mmr/core/limits.h"
+#include "mmr/layout/layout.h"
+#include "mmr/model/build_model.h"
 #include "mmr/model/values.h"
+#include "mmr/scene/scene_parser.h"
 
 namespace mmr {
 
@@ -255,7 +258,8 @@ Shown shown_sizes(const AttentionSpec& a) {
         s.req.emplace_back(q, L);
     }
     s.f = a.show_scale ? a.show_scale : std::max(1LL, a.head_dim / 8);
-    s.dm = div_round(a.d_model, s.f);
+    // The input width is not the point of any variant: at most 24 wide unless a scale is given.
+    s.dm = a.show_scale ? div_round(a.d_model, s.f) : std::min(24LL, div_round(a.d_model, s.f));
     s.dk = div_round(a.head_dim, s.f);
     s.dv = div_round(a.v_head_dim, s.f);
     s.dc = div_round(a.kv_latent, s.f);
@@ -374,28 +378,38 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     out["layout"] = layout;
     YAML::Node deco;
     deco.SetStyle(YAML::EmitterStyle::Flow);
-    deco["legends"] = 10;
+    deco["legends"] = 6;
     out["deco"] = deco;
     YAML::Node viz;
     viz.SetStyle(YAML::EmitterStyle::Flow);
     viz["sensitivity"] = "local";
     out["viz"] = viz;
-    // A camera that frames the picture: farther for larger scenes.
-    const double extent = double(std::max({rows, keys, s.dm, s.dk, s.dc})) + 24;
-    YAML::Node cam;
-    cam.SetStyle(YAML::EmitterStyle::Flow);
-    YAML::Node pos(YAML::NodeType::Sequence);
-    pos.SetStyle(YAML::EmitterStyle::Flow);
-    const double d = std::round(extent * 1.1 * 100) / 100;
-    pos.push_back(-d);
-    pos.push_back(d);
-    pos.push_back(d);
-    cam["position"] = pos;
-    out["camera"] = cam;
     // The keys the user wrote beside `attention:` win.
     for (auto it = root.begin(); it != root.end(); ++it) {
         const std::string k = it->first.Scalar();
         if (k != "attention") out[k] = it->second;
+    }
+    // A camera that frames the picture, from mm's default direction (-1, 1, 1): far
+    // enough that the sphere around the layout's box fits the 45° field of view.
+    if (!root["camera"]) {
+        YAML::Emitter first;
+        first << out;
+        const Layout lay = compute_layout(build_structure(parse_scene(first.c_str(), file)));
+        const double radius = glm::length(lay.box_max - lay.box_min) / 2;
+        // mm's default camera is 3.25 radii from a 32x24x32 cube's centre.
+        const double d = std::round(std::max(8.0, radius * 3.25 / std::sqrt(3.0)) * 100) / 100;
+        if (!root["deco"]) out["deco"]["legends"] = std::round(std::clamp(radius / 8, 1.5, 10.0) * 2) / 2;
+        YAML::Node cam;
+        cam.SetStyle(YAML::EmitterStyle::Flow);
+        YAML::Node pos(YAML::NodeType::Sequence);
+        pos.SetStyle(YAML::EmitterStyle::Flow);
+        // (-1, 0.5, 1): lower than mm's default, since the stacked heads make the scene tall.
+        const double u = d * std::sqrt(3.0) / 1.5;
+        pos.push_back(std::round(-u * 100) / 100);
+        pos.push_back(std::round(u * 50) / 100);
+        pos.push_back(std::round(u * 100) / 100);
+        cam["position"] = pos;
+        out["camera"] = cam;
     }
     YAML::Emitter e;
     e << out;
