@@ -283,7 +283,7 @@ YAML::Node leaf(long long h, long long w, const std::string& init = "gaussian") 
 }
 
 // A cache leaf whose newly appended tokens (columns, or rows when `rows`) are a
-// solid 1 and the cached ones a dim deterministic pattern in (-0.5, 0.5).
+// solid 1 and the cached ones a dim deterministic pattern in (-0.3, 0.3).
 YAML::Node cache_leaf(long long h, long long w, const Shown& s, bool rows) {
     std::string cond;
     long long off = 0;
@@ -298,7 +298,7 @@ YAML::Node cache_leaf(long long h, long long w, const Shown& s, bool rows) {
     n.SetStyle(YAML::EmitterStyle::Flow);
     n["shape"] = shape(h, w);
     n["init"] = "expr";
-    n["expr"] = "(" + cond + ") ? 1 : 0.5 * ((Math.sin(12.9898 * i + 78.233 * j + 1) * 43758.5453) % 1)";
+    n["expr"] = "(" + cond + ") ? 1 : 0.3 * ((Math.sin(12.9898 * i + 78.233 * j + 1) * 43758.5453) % 1)";
     return n;
 }
 
