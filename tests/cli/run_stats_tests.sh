@@ -74,6 +74,19 @@ out=$("$MMR" stats "$src/scenes/pitch.yaml" --dtype fp8 --gpu a100-sxm-80gb)
 grep -v '^#' "$work/expanded.yaml" | cmp -s - "$work/again.yaml" && ok || bad "expand of the expansion differs"
 expect_error export-mask 1 "mm has no mask epilog" -- export "$work/expanded.yaml"
 
+# --overlay stats writes the costs over the picture: the same scene with and without it
+# differ, in the top-left corner (the totals panel) and elsewhere (the labels).
+"$MMR" still "$scenes/gqa-decode.yaml" -o "$work/ov.png" --size 320x180 --overlay stats; rc=$?
+[ $rc -eq 0 ] && ok || bad "--overlay stats: exit $rc"
+"$MMR" still "$scenes/gqa-decode.yaml" -o "$work/plain.png" --size 320x180
+"$MMR" diff "$work/plain.png" "$work/ov.png" --json > "$work/ov.json"; rc=$?
+[ $rc -eq 1 ] && python3 -c "
+import json, sys; j = json.load(open(sys.argv[1])); assert j['differing_pixels'] > 200, j" "$work/ov.json" && ok || bad "overlay adds no text: $(cat "$work/ov.json")"
+expect_error overlay-gpu 1 "--gpu x100: unknown GPU 'x100'" -- still "$scenes/gqa-decode.yaml" -o "$work/x.png" --overlay stats --gpu x100
+[ ! -e "$work/x.png" ] && ok || bad "overlay-gpu: an output file was written"
+stderr_of overlay-kind 2 still "$scenes/gqa-decode.yaml" -o "$work/x.png" --overlay costs &&
+  [[ "$out" == "mmr still: error: --overlay costs: unknown value; choose one of: stats"* ]] && ok || bad "overlay-kind: $out"
+
 # Bad presets: one line naming the key, no output file.
 bad_preset() {
   local name=$1 text=$2 want=$3
