@@ -6,7 +6,7 @@
 set -u
 source "$(dirname "$0")/lib.sh"
 src=${MMR_SOURCE_DIR:?}
-work=$(mktemp -d "${TMPDIR:-/tmp}/mmr-stats.XXXXXX")
+work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 scenes=$src/scenes/attention
 
