@@ -15,6 +15,8 @@ void add_import(CLI::App& app);  // import.cpp
 void add_export(CLI::App& app);  // import.cpp
 void add_diff(CLI::App& app);  // diff.cpp
 void add_test(CLI::App& app);  // test_cmd.cpp
+void add_stats(CLI::App& app);  // stats.cpp
+void add_expand(CLI::App& app);  // expand.cpp
 void add_heatmap(CLI::App& app);  // heatmap.cpp
 
 // The command line as typed (shell-quoted where needed) without its output path,

@@ -14,6 +14,8 @@
 #include "mmr/scene/load_scene.h"
 #include "mmr/timeline/fuse_check.h"
 #include "mmr/scene/scene_parser.h"
+#include "mmr/stats/gpus.h"
+#include "mmr/stats/stats_overlay.h"
 
 namespace mmr::cmd {
 namespace {
@@ -25,6 +27,8 @@ struct StillArgs {
     std::string js_errors = "error";  // --js-errors
     bool verbose = false;
     ReferenceArgs reference;  // --reference and its tolerance options
+    std::string overlay;      // --overlay stats
+    std::string gpu = "h100-sxm";  // --gpu (for the overlay's bound)
 };
 
 void run_still(const StillArgs& o) {
@@ -52,6 +56,11 @@ void run_still(const StillArgs& o) {
     apply_js_errors(spec, o.js_errors);
     lap("scene parsed");
 
+    if (o.overlay == "stats") {
+        std::vector<Gpu> table;
+        read_gpu_table(default_gpu_table_path(), table);
+        opts.overlay = stats_overlay(spec, select_gpus(table, o.gpu, "--gpu " + o.gpu).front());
+    }
     Image img = render_still(spec, opts);
     // The scene travels inside the PNG, so the picture can be re-rendered from itself.
     write_png(o.output, img, {{"mmr:scene", spec.text}, {"Software", "mmr " MMR_VERSION}});
@@ -73,6 +82,11 @@ void add_still(CLI::App& app) {
     add_js_errors_option(sub, opts->js_errors);
     sub->add_flag("-v,--verbose", opts->verbose, "Print timings and the GL renderer");
     add_reference_options(sub, opts->reference);
+    sub->add_option("--overlay", opts->overlay,
+                    "Write text over the picture: 'stats' = each matmul's FLOPs, bytes, intensity and bound "
+                    "(mmr stats) beside it and the totals in a corner")
+        ->check(CLI::IsMember({"stats"}));
+    sub->add_option("--gpu", opts->gpu, "GPU whose roofline the overlay uses (default h100-sxm; see mmr stats)");
     describe(sub, "SCENE -o OUT.png [options]",
              {"mmr still scenes/pitch.yaml -o pitch.png --size 1920x1080",
               "mmr still scenes/vvprod.yaml --step 12 -o step12.png --reference refs/step12.png"},

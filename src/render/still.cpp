@@ -30,6 +30,7 @@ Image render_still(const SceneSpec& scene, const StillOptions& opts) {
         anim.seek(opts.step);
         anim.update_draw_list(dl, scene.output.width, scene.output.height);
     }
+    add_overlay(opts.overlay, model, layout, dl);
     stage("draw list built");
     auto renderer = create_renderer(opts.backend, scene.output.width, scene.output.height, opts.render);
     if (opts.on_renderer) opts.on_renderer(renderer->description());

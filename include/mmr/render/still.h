@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "mmr/draw/overlay.h"
 #include "mmr/gl/backend.h"
 #include "mmr/scene/scene_spec.h"
 
@@ -17,6 +18,7 @@ struct StillOptions {
     // Called with a stage name after each stage (for -v timings); may be empty.
     std::function<void(const char*)> on_stage;
     std::function<void(const std::string&)> on_renderer;  // renderer description
+    Overlay overlay;  // text over the picture (--overlay stats)
 };
 
 Image render_still(const SceneSpec& scene, const StillOptions& opts = {});
