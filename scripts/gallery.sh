@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders the documentation's pictures: every scene in docs/gallery/scenes/ becomes
-# docs/gallery/<stem>.png, and every line of docs/gallery/flat.txt a heatmap, so the
+# docs/gallery/<stem>.png, and every line of docs/gallery/flat.txt a heatmap or chart, so the
 # pictures in docs/ always come from mmr itself.
 #
 #   bash scripts/gallery.sh                    # rewrite docs/gallery/*.png with ./build/mmr
@@ -53,13 +53,13 @@ for scene in "$scenes"/*.yaml; do
   fi
 done
 
-# Flat figures (docs/flat.md): each line of flat.txt is "STEM ARGUMENTS" for mmr heatmap,
+# Flat figures (docs/flat.md): each line of flat.txt is "STEM COMMAND ARGUMENTS" (heatmap, chart),
 # run in docs/gallery/ so the command recorded in the picture has no machine's path.
 while IFS= read -r line; do
   case "$line" in ''|'#'*) continue ;; esac
   stem=${line%% *}
   eval "args=(${line#* })"
-  (cd "$pictures" && "$mmr" heatmap "${args[@]}" -o "$out/$stem.png")
+  (cd "$pictures" && "$mmr" "${args[@]}" -o "$out/$stem.png")
   made+=("$stem.png")
 done < "$pictures/flat.txt"
 

@@ -18,6 +18,7 @@ void add_test(CLI::App& app);  // test_cmd.cpp
 void add_stats(CLI::App& app);  // stats.cpp
 void add_expand(CLI::App& app);  // expand.cpp
 void add_heatmap(CLI::App& app);  // heatmap.cpp
+void add_chart(CLI::App& app);  // chart.cpp (needs src/stats)
 
 // The command line as typed (shell-quoted where needed) without its output path,
 // for files that record how they were made.

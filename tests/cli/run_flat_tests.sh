@@ -78,6 +78,28 @@ matmuls:
 YAML
 "$MMR" heatmap scene.yaml --matrix attn -o attn.png && ok || bad "scene --matrix attn"
 
+# Charts: the plotted numbers are mmr stats' numbers.
+scenes=${MMR_SOURCE_DIR:-}/scenes/attention
+if [ -d "$scenes" ]; then
+  "$MMR" chart kv-cache "$scenes/mha-decode.yaml" "$scenes/gqa-decode.yaml" "$scenes/mqa-decode.yaml" "$scenes/mla-decode.yaml" \
+    --context 1k:64k --gpu h100-sxm --layers 32 -o kv.svg --data kv.csv || bad "chart kv-cache"
+  for v in mha gqa mqa mla; do
+    per_token=$("$MMR" stats "$scenes/$v-decode.yaml" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["attention"]["kv_cache"]["bytes_per_token"])')
+    got=$(python3 -c 'import csv,sys; print([r["y"] for r in csv.DictReader(open("kv.csv")) if r["series"].startswith(sys.argv[1] + " ") and r["x"] == "4096"][0])' "$v-decode")
+    if python3 -c "import sys; sys.exit(0 if abs($got - $per_token * 4096 * 32) < 1e-6 * $got else 1)"; then ok; else bad "kv-cache $v at 4k: $got, stats says $per_token per token"; fi
+  done
+  "$MMR" chart roofline "$scenes/gqa-decode.yaml" --gpu a100-sxm-80gb,h100-sxm -o roof.png --data roof.csv || bad "chart roofline"
+  want=$("$MMR" stats "$scenes/gqa-decode.yaml" --csv | python3 -c 'import csv,sys; print(sorted(round(float(r["intensity"]),6) for r in csv.DictReader(sys.stdin) if r["op"]!="total" and float(r["flops"])>0))')
+  got=$(python3 -c 'import csv; print(sorted(round(float(r["x"]),6) for r in csv.DictReader(open("roof.csv")) if r["series"].endswith("ops on a100-sxm-80gb")))')
+  if [ "$want" = "$got" ]; then ok; else bad "roofline intensities $got, stats says $want"; fi
+  expect_error "chart kind" 1 "chart kv: is not a chart kind; did you mean 'kv-cache'?" -- chart kv "$scenes/gqa-decode.yaml" -o x.png
+  expect_error "kv of a plain scene" 1 "is not an attention preset" -- chart kv-cache scene.yaml -o x.png
+  expect_error "unknown gpu" 1 "--gpu" -- chart roofline "$scenes/gqa-decode.yaml" --gpu h200 -o x.png
+  expect_error "context" 1 "--context 8k:1k: FROM is not below TO" -- chart kv-cache "$scenes/gqa-decode.yaml" --context 8k:1k -o x.png
+else
+  echo "SKIP: charts (set MMR_SOURCE_DIR to the source tree)"
+fi
+
 # Bad input: one line, exit 1 (2 for usage), no file.
 expect_error "unknown matrix" 1 "--matrix nope: is not a matrix of the scene; its matrices: Q, K_t, attn, V, out" -- heatmap scene.yaml --matrix nope -o x.png
 expect_error "no matrix" 1 "which matrix?; give --matrix NAME (Q, K_t, attn, V, out)" -- heatmap scene.yaml -o x.png

@@ -215,3 +215,72 @@ TEST_CASE("flat: the SVG keeps labels as text and escapes them") {
     o.row_labels = {"one"};
     CHECK(error_of({Panel{"", m}}, o) == "--tokens: 1 tokens for 2 rows; give one token per row (one per line)");
 }
+
+#include "mmr/flat/chart.h"
+#include "mmr/flat/cost_charts.h"
+
+TEST_CASE("flat: chart axes map data to pixels, linear and log") {
+    Series s;
+    s.label = "line";
+    s.points = {{1024, 1e6}, {2048, 2e6}, {131072, 1.28e8}};
+    ChartOptions o;
+    o.log_x = o.log_y = true;
+    o.x_format = TickFormat::tokens;
+    ChartInfo info;
+    const Figure fig = chart_figure({s}, o, &info);
+    CHECK(info.x_range.first == 1000);  // whole decades on log axes
+    CHECK(info.x_range.second == 1e6);
+    // Equal ratios, equal distances.
+    CHECK(info.px(2048) - info.px(1024) == doctest::Approx(info.px(4096) - info.px(2048)));
+    CHECK(info.py(1e6) > info.py(1e7));  // y grows upwards
+    CHECK(info.px(info.x_range.first) == doctest::Approx(info.x0));
+    CHECK(info.px(info.x_range.second) == doctest::Approx(info.x1));
+    // Token ticks are powers of two.
+    for (double t : info.x_ticks) CHECK(std::log2(t) == doctest::Approx(std::round(std::log2(t))));
+    ChartOptions lin;
+    chart_figure({s}, lin, &info);
+    CHECK(info.y_range.first == 0);  // linear values from zero
+    CHECK(info.py(0) == doctest::Approx(info.y1));
+    // The line is drawn between the points where they land.
+    bool found = false;
+    const Figure f2 = chart_figure({s}, o, &info);
+    for (const FigLine& l : f2.lines)
+        found = found || (std::fabs(l.x0 - info.px(1024)) < 1e-9 && std::fabs(l.y1 - info.py(2e6)) < 1e-9);
+    CHECK(found);
+    (void)fig;
+}
+
+TEST_CASE("flat: tick formats and token counts") {
+    CHECK(format_tick(131072, TickFormat::tokens) == "128k");
+    CHECK(format_tick(1048576, TickFormat::tokens) == "1M");
+    CHECK(format_tick(80 * 1073741824.0, TickFormat::bytes) == "80 GiB");
+    CHECK(format_tick(1.5e12, TickFormat::si) == "1.5 T");
+    CHECK(parse_token_count("128k", "x") == 131072);
+    CHECK(parse_token_count("4096", "x") == 4096);
+    CHECK_THROWS_WITH_AS(parse_token_count("12q", "--context"),
+                         "--context: '12q' is not a token count; write e.g. 4096, 1k or 128k (k = 1024), from 1 to 1e12", Error);
+}
+
+TEST_CASE("flat: kv-cache series are the cost model's bytes per token times the context") {
+    AttentionSpec a;
+    a.variant = "gqa";
+    a.d_model = 4096;
+    a.heads = 32;
+    a.kv_heads = 8;
+    a.head_dim = 128;
+    a.phase = "decode";
+    a.context = {100};
+    a.seq = {1};
+    NamedCost nc{"gqa", cost_of_attention(a)};
+    KvChartOptions k;
+    k.context_lo = 1024;
+    k.context_hi = 8192;
+    k.layers = 80;
+    const auto series = kv_cache_series({nc}, k);
+    REQUIRE(series.size() == 1);
+    REQUIRE(series[0].points.size() == 4);  // 1k 2k 4k 8k
+    // GQA: 2 * n_kv * d_h elements per token, bf16 = 2 bytes: 4096 bytes per token per layer.
+    CHECK(series[0].points[3].first == 8192);
+    CHECK(series[0].points[3].second == doctest::Approx(4096.0 * 8192 * 80));
+    CHECK(series_csv(series).find("gqa (gqa, 2048 elements/token),8192,") != std::string::npos);
+}
