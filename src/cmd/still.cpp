@@ -24,6 +24,7 @@ struct StillArgs {
     std::string scene, output;
     SceneArgs common;  // --data-dir --size --seed --backend --aa --msaa
     int step = 0;      // --step: a still of this animation step (0 = the finished scene)
+    std::string view = "3d";  // --view 3d|flat
     std::string js_errors = "error";  // --js-errors
     bool verbose = false;
     ReferenceArgs reference;  // --reference and its tolerance options
@@ -47,6 +48,7 @@ void run_still(const StillArgs& o) {
     opts.backend = parse_backend(o.common.backend);
     opts.render = render_options(o.common.aa, o.common.msaa);
     opts.step = o.step;
+    opts.flat_view = o.view == "flat";
     opts.on_stage = lap;
     opts.on_renderer = [&](const std::string& d) {
         if (o.verbose) std::cerr << "mmr: " << d << "\n";
@@ -77,6 +79,8 @@ void add_still(CLI::App& app) {
         ->required();
     sub->add_option("-o,--output", opts->output, "Output PNG file")->required();
     add_scene_options(sub, opts->common);
+    sub->add_option("--view", opts->view, "3d (mm's cube, default) or flat: every matrix face-on, the left operand beside the result and the right one above (docs/flat.md)")
+        ->check(CLI::IsMember({"3d", "flat"}));
     sub->add_option("--step", opts->step,
                     "Show animation step N (1-based, within one cycle) instead of the finished scene");
     add_js_errors_option(sub, opts->js_errors);

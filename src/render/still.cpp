@@ -1,6 +1,9 @@
 #include "mmr/render/still.h"
 
+#include <memory>
+
 #include "mmr/draw/build_draw_list.h"
+#include "mmr/flat/flat_view.h"
 #include "mmr/layout/layout.h"
 #include "mmr/core/error.h"
 #include "mmr/model/build_model.h"
@@ -29,6 +32,17 @@ Image render_still(const SceneSpec& scene, const StillOptions& opts) {
                  "choose a step from 1 to " + std::to_string(anim.period()));
         anim.seek(opts.step);
         anim.update_draw_list(dl, scene.output.width, scene.output.height);
+    }
+    if (opts.flat_view) {
+        std::unique_ptr<Animation> anim;
+        if (opts.step != 0) {
+            anim = std::make_unique<Animation>(model, layout);
+            anim->seek(opts.step);
+        }
+        Image img = flat::flat_image(model, flat::flat_arrangement(model, scene.output.width, scene.output.height), anim.get(),
+                                     scene.output.width, scene.output.height, scene.output.background);
+        stage("drawn flat");
+        return img;
     }
     add_overlay(opts.overlay, model, layout, dl);
     stage("draw list built");

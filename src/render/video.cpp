@@ -1,5 +1,7 @@
 #include "mmr/render/video.h"
 
+#include "mmr/flat/flat_view.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -81,9 +83,11 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
 
     DrawList dl = build_draw_list(model, layout, W, H);
     const CameraView base_camera = dl.camera;
-    auto renderer = create_renderer(opts.backend, W, H, opts.render);
+    // --view flat draws on the CPU: no GL context is made.
+    std::unique_ptr<Renderer> renderer = opts.flat_view ? nullptr : create_renderer(opts.backend, W, H, opts.render);
+    const flat::FlatArrangement flat_arrangement = flat::flat_arrangement(model, W, H);
     auto sink = open_frame_sink(output, vo);
-    st.renderer = renderer->description();
+    st.renderer = renderer ? renderer->description() : "flat view (cairo, CPU)";
     st.encoder = sink->description();
 
     // Where the time goes: animation state, GL render + readback, and waiting
@@ -119,7 +123,8 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
         anim.update_draw_list(dl, W, H);
         t_anim += since(t0);
         t0 = clock::now();
-        frame = renderer->render(dl);
+        frame = renderer ? renderer->render(dl)
+                         : flat::flat_image(model, flat_arrangement, &anim, W, H, scene.output.background);
         shown_step = step;
         t_gl += since(t0);
         t0 = clock::now();

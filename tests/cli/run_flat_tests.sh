@@ -100,6 +100,29 @@ else
   echo "SKIP: charts (set MMR_SOURCE_DIR to the source tree)"
 fi
 
+# --view flat: stills of animation steps and a video, drawn without GL.
+cat > dot.yaml <<'YAML'
+expr: C = A @ B
+matrices:
+  A: {shape: [6, 4], init: row major}
+  B: {shape: [4, 5], init: col major}
+anim: {alg: dotprod (row major)}
+YAML
+"$MMR" still dot.yaml --view flat --step 1 -o flat1.png --size 320x240 || bad "still --view flat --step 1"
+"$MMR" still dot.yaml --view flat --step 30 -o flat30.png --size 320x240 || bad "still --view flat --step 30"
+"$MMR" still dot.yaml --view flat --step 30 -o flat30b.png --size 320x240
+if cmp -s flat30.png flat30b.png; then ok; else bad "--view flat: same step, different bytes"; fi
+if cmp -s flat1.png flat30.png; then bad "--view flat: step 1 and step 30 are the same picture"; else ok; fi
+if [ "$(od -An -tu1 -j16 -N8 flat1.png | tr -s ' ')" = " 0 0 1 64 0 0 0 240" ]; then ok; else bad "flat1.png is not 320x240"; fi
+"$MMR" render dot.yaml --view flat -o "flat-{frame:04}.png" --size 160x120 --fps 10 -q || bad "render --view flat"
+"$MMR" render dot.yaml -o "cube-{frame:04}.png" --size 160x120 --fps 10 -q || bad "render (3d)"
+n=$(ls flat-0*.png 2>/dev/null | wc -l)
+if [ "$n" -gt 1 ] && [ "$n" -eq "$(ls cube-0*.png | wc -l)" ]; then ok; else bad "render --view flat wrote $n frames, the 3D view $(ls cube-0*.png | wc -l)"; fi
+if cmp -s flat-0000.png "flat-$(printf %04d $((n - 1))).png"; then bad "--view flat: first and last frame are the same"; else ok; fi
+if stderr_of "view name" 2 still dot.yaml --view side -o x.png; then
+  [[ "$out" == *"--view side: unknown value; choose one of: 3d, flat"* ]] && ok || bad "view name: $out"
+fi
+
 # Bad input: one line, exit 1 (2 for usage), no file.
 expect_error "unknown matrix" 1 "--matrix nope: is not a matrix of the scene; its matrices: Q, K_t, attn, V, out" -- heatmap scene.yaml --matrix nope -o x.png
 expect_error "no matrix" 1 "which matrix?; give --matrix NAME (Q, K_t, attn, V, out)" -- heatmap scene.yaml -o x.png

@@ -228,8 +228,10 @@ TEST_CASE("flat: chart axes map data to pixels, linear and log") {
     o.x_format = TickFormat::tokens;
     ChartInfo info;
     const Figure fig = chart_figure({s}, o, &info);
-    CHECK(info.x_range.first == 1000);  // whole decades on log axes
-    CHECK(info.x_range.second == 1e6);
+    CHECK(info.x_range.first == 1024);  // token axes end on powers of two
+    CHECK(info.x_range.second == 131072);
+    CHECK(info.y_range.first == 1e6);   // number axes on whole decades
+    CHECK(info.y_range.second == 1e9);
     // Equal ratios, equal distances.
     CHECK(info.px(2048) - info.px(1024) == doctest::Approx(info.px(4096) - info.px(2048)));
     CHECK(info.py(1e6) > info.py(1e7));  // y grows upwards
@@ -282,5 +284,98 @@ TEST_CASE("flat: kv-cache series are the cost model's bytes per token times the 
     // GQA: 2 * n_kv * d_h elements per token, bf16 = 2 bytes: 4096 bytes per token per layer.
     CHECK(series[0].points[3].first == 8192);
     CHECK(series[0].points[3].second == doctest::Approx(4096.0 * 8192 * 80));
-    CHECK(series_csv(series).find("gqa (gqa, 2048 elements/token),8192,") != std::string::npos);
+    CHECK(series_csv(series).find("\"gqa (gqa, 2048 elements/token)\",8192,2684354560,") != std::string::npos);
+}
+
+#include "mmr/flat/flat_view.h"
+#include "mmr/layout/layout.h"
+#include "mmr/model/build_model.h"
+#include "mmr/scene/scene_parser.h"
+#include "mmr/timeline/animation.h"
+
+namespace {
+const FlatPanel& panel_of(const FlatArrangement& a, const std::string& name) {
+    for (const FlatPanel& p : a.panels)
+        if (p.node->name == name) return p;
+    throw std::runtime_error("no panel " + name);
+}
+}  // namespace
+
+TEST_CASE("flat view: a matmul is arranged left operand | result, right operand above") {
+    Model m = build_model(parse_scene("expr: C = A @ B\nmatrices:\n  A: {shape: [4, 3]}\n  B: {shape: [3, 5]}\n", "s.yaml"));
+    const FlatArrangement a = flat_arrangement(m, 2);
+    REQUIRE(a.panels.size() == 3);
+    const FlatPanel &A = panel_of(a, "A"), &B = panel_of(a, "B"), &C = panel_of(a, "C");
+    CHECK(C.x == 3 + 2);  // right of A and the gap
+    CHECK(C.y == 3 + 2);  // below B and the gap
+    CHECK(A.x == 0);
+    CHECK(A.y == C.y);    // rows line up with the result's
+    CHECK(B.x == C.x);    // columns line up with the result's
+    CHECK(B.y == 0);
+    CHECK(a.width == 3 + 2 + 5);
+    CHECK(a.height == 3 + 2 + 4);
+    // A compound left operand keeps its own arrangement to the left.
+    Model c = build_model(parse_scene("expr: D = (C = A @ B) @ E\nmatrices:\n  A: {shape: [4, 3]}\n  B: {shape: [3, 5]}\n  E: {shape: [5, 2]}\n", "s.yaml"));
+    const FlatArrangement ca = flat_arrangement(c, 2);
+    const FlatPanel &cC = panel_of(ca, "C"), &cD = panel_of(ca, "D"), &cE = panel_of(ca, "E"), &cB = panel_of(ca, "B");
+    CHECK(cC.x + cC.cols + 2 == cD.x);  // C (the left operand of D) ends a gap before D
+    CHECK(cC.y == cD.y);
+    CHECK(cE.x == cD.x);
+    CHECK(cE.y + cE.rows + 2 == cD.y);
+    CHECK(cB.y + cB.rows + 2 == cC.y);  // C's own right operand above C
+}
+
+TEST_CASE("flat view: each cell has the 3D element's colour; an animation step shows only what is computed") {
+    const SceneSpec spec = parse_scene(
+        "expr: C = A @ B\nmatrices:\n  A: {shape: [3, 2], init: row major}\n  B: {shape: [2, 3], init: col major}\n"
+        "anim: {alg: dotprod (row major)}\n",
+        "s.yaml");
+    Model m = build_model(spec);
+    const FlatArrangement a = flat_arrangement(m, 2);
+    const Rgba bg{0, 0, 0, 255};
+    const Figure still = flat_frame(m, a, nullptr, 400, 300, bg);
+    REQUIRE(still.cells.size() == 3);
+    // The finished scene: every non-zero element coloured.
+    const FigCells& c_final = still.cells[0];  // pre-order: the root's result first
+    CHECK(c_final.rows == 3);
+    int coloured = 0;
+    for (const Rgba& p : c_final.px) coloured += !(p == bg);
+    const Matrix& C = m.root->result;
+    int nonzero = 0;
+    for (float v : C.v) nonzero += v != 0;
+    CHECK(coloured == nonzero);
+    const Layout layout = compute_layout(m);
+    Animation anim(m, layout);
+    REQUIRE(anim.animated());
+    anim.seek(1);  // dotprod, step 1: the first element of the result
+    const Figure f1 = flat_frame(m, a, &anim, 400, 300, bg);
+    int shown = 0;
+    for (const Rgba& p : f1.cells[0].px) shown += !(p == bg);
+    CHECK(shown <= 1);
+    anim.seek(anim.period());
+    const Figure fl = flat_frame(m, a, &anim, 400, 300, bg);
+    int last = 0;
+    for (const Rgba& p : fl.cells[0].px) last += !(p == bg);
+    CHECK(last > shown);
+}
+
+TEST_CASE("flat view: no two panels overlap, even with compound operands on both sides") {
+    Model m = build_model(parse_scene(
+        "expr: out = (attn = (Q = X @ wQ) @ (K_t = wK_t @ X_t)) @ (V = X @ wV) @ wO\n"
+        "matrices:\n  X: {shape: [8, 12]}\n  wQ: {shape: [12, 4]}\n  wK_t: {shape: [4, 12]}\n  X_t: {shape: [12, 8]}\n"
+        "  wV: {shape: [12, 4]}\n  wO: {shape: [4, 12]}\n",
+        "s.yaml"));
+    const FlatArrangement a = flat_arrangement(m, 2);
+    for (size_t i = 0; i < a.panels.size(); ++i)
+        for (size_t j = i + 1; j < a.panels.size(); ++j) {
+            const FlatPanel &p = a.panels[i], &q = a.panels[j];
+            const bool apart = p.x + p.cols <= q.x || q.x + q.cols <= p.x || p.y + p.rows <= q.y || q.y + q.rows <= p.y;
+            CHECK_MESSAGE(apart, p.node->name << " overlaps " << q.node->name);
+        }
+    for (const FlatPanel& p : a.panels) {
+        CHECK(p.x >= 0);
+        CHECK(p.y >= 0);
+        CHECK(p.x + p.cols <= a.width);
+        CHECK(p.y + p.rows <= a.height);
+    }
 }

@@ -19,6 +19,7 @@ struct StillOptions {
     std::function<void(const char*)> on_stage;
     std::function<void(const std::string&)> on_renderer;  // renderer description
     Overlay overlay;  // text over the picture (--overlay stats)
+    bool flat_view = false;  // --view flat: the matrices face-on, drawn on the CPU (mmr/flat/flat_view.h)
 };
 
 Image render_still(const SceneSpec& scene, const StillOptions& opts = {});

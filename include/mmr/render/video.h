@@ -20,6 +20,7 @@ struct VideoRenderOptions {
     double duration = 0;       // seconds instead of cycles (> 0)
     double max_frames = limits::max_frames;  // refuse longer renders (--max-frames)
     std::string frames;        // "FIRST:LAST" slice of the timeline (0-based, inclusive)
+    bool flat_view = false;    // --view flat: the matrices face-on, drawn on the CPU (mmr/flat/flat_view.h)
     // Called after every frame with (frames done, frames total); may be empty.
     std::function<void(int64_t, int64_t)> on_frame;
     // Polled before every frame; returning true aborts (the output is removed).
