@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders the documentation's pictures: every scene in docs/gallery/scenes/ becomes
-# docs/gallery/<stem>.png, so the pictures in docs/ always come from mmr itself.
+# docs/gallery/<stem>.png, and every line of docs/gallery/flat.txt a heatmap or chart, so the
+# pictures in docs/ always come from mmr itself.
 #
 #   bash scripts/gallery.sh                    # rewrite docs/gallery/*.png with ./build/mmr
 #   bash scripts/gallery.sh --check            # render to a temporary folder and fail if any
@@ -51,6 +52,16 @@ for scene in "$scenes"/*.yaml; do
     done
   fi
 done
+
+# Flat figures (docs/flat.md): each line of flat.txt is "STEM COMMAND ARGUMENTS" (heatmap, chart),
+# run in docs/gallery/ so the command recorded in the picture has no machine's path.
+while IFS= read -r line; do
+  case "$line" in ''|'#'*) continue ;; esac
+  stem=${line%% *}
+  eval "args=(${line#* })"
+  (cd "$pictures" && "$mmr" "${args[@]}" -o "$out/$stem.png")
+  made+=("$stem.png")
+done < "$pictures/flat.txt"
 
 if [ $check = 0 ]; then
   # pictures whose scene (or step) is gone would mislead the docs: remove them

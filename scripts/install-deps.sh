@@ -13,6 +13,8 @@ PKGS=(
   fonts-dejavu-core
   chromium  # tests only: opens mmr test's HTML report and the article <video> headless (tests/cli/run_diff_tests.sh, run_article_test.sh)
   libwebp-dev  # tests only: libwebpdemux reads animated WebP back (tests/cpu/video_formats_test.cpp; FFmpeg 5.1 cannot)
+  libcairo2-dev libfreetype-dev  # flat figures (mmr heatmap, mmr chart, --view flat): PNG, SVG, PDF
+  poppler-utils libxml2-utils  # tests only: pdfinfo/pdftotext check PDFs, xmllint checks SVGs
   clang libclang-rt-dev  # tests only: libFuzzer for tests/fuzz/ (skipped without clang)
 )
 missing=()

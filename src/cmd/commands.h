@@ -15,6 +15,15 @@ void add_import(CLI::App& app);  // import.cpp
 void add_export(CLI::App& app);  // import.cpp
 void add_diff(CLI::App& app);  // diff.cpp
 void add_test(CLI::App& app);  // test_cmd.cpp
+void add_stats(CLI::App& app);  // stats.cpp
+void add_expand(CLI::App& app);  // expand.cpp
+void add_heatmap(CLI::App& app);  // heatmap.cpp
+void add_chart(CLI::App& app);  // chart.cpp (needs src/stats)
+
+// The command line as typed (shell-quoted where needed) without its output path,
+// for files that record how they were made.
+void set_command_line(int argc, char** argv);
+const std::string& command_line();
 
 // Options every rendering command shares: where data comes from, picture size,
 // seed, GL backend and antialiasing.

@@ -135,4 +135,32 @@ void check_output_path(const std::string& path, const std::vector<std::string>& 
              "choose another output path");
 }
 
+namespace {
+std::string g_command_line;
+}
+
+void set_command_line(int argc, char** argv) {
+    // Without the output path: the same command writing elsewhere makes the same file.
+    g_command_line = "mmr";
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "-o" || a == "--output") {
+            ++i;
+            continue;
+        }
+        if (a.rfind("--output=", 0) == 0 || (a.size() > 2 && a.rfind("-o", 0) == 0)) continue;
+        const bool plain = !a.empty() && a.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") == std::string::npos;
+        if (plain) {
+            g_command_line += " " + a;
+        } else {
+            std::string q = "'";
+            for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+            g_command_line += " " + q + "'";
+        }
+    }
+}
+
+const std::string& command_line() { return g_command_line; }
+
 }  // namespace mmr::cmd

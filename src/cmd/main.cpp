@@ -82,6 +82,11 @@ int run(int argc, char** argv) {
     mmr::cmd::add_export(app);
     mmr::cmd::add_diff(app);
     mmr::cmd::add_test(app);
+    mmr::cmd::add_stats(app);
+    mmr::cmd::add_expand(app);
+    mmr::cmd::add_heatmap(app);
+    mmr::cmd::add_chart(app);
+    mmr::cmd::set_command_line(argc, argv);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -29,6 +29,7 @@ struct RenderArgs {
     std::string progress = "auto";  // --progress
     std::string js_errors = "error";  // --js-errors
     std::string max_frames;         // --max-frames (empty: limits::max_frames)
+    std::string view = "3d";        // --view 3d|flat
     bool quiet = false, verbose = false;
 };
 
@@ -132,6 +133,7 @@ void run_render(const RenderArgs& a) {
     o.cycles = a.cycles;
     o.duration = a.duration;
     o.frames = a.frames;
+    o.flat_view = a.view == "flat";
     if (!a.max_frames.empty()) o.max_frames = parse_limit(a.max_frames, "--max-frames");
     Progress progress(a.progress, a.quiet, a.verbose);
     o.on_frame = [&](int64_t done, int64_t total) { progress(done, total); };
@@ -186,6 +188,8 @@ void add_render(CLI::App& app) {
     sub->add_option("--cycles", a->cycles, "How many root cycles of the animation (default 1)");
     sub->add_option("--duration", a->duration, "Length in seconds instead of cycles");
     sub->add_option("--max-frames", a->max_frames, "Refuse renders of more frames than this (default 1000000)");
+    sub->add_option("--view", a->view, "3d (mm's cube, default) or flat: every matrix face-on, the animation as a 2D figure (docs/flat.md)")
+        ->check(CLI::IsMember({"3d", "flat"}));
     sub->add_option("--frames", a->frames, "Only frames FIRST:LAST (0-based, inclusive) of the timeline");
     sub->add_option("--codec", a->codec,
                     "Codec instead of the extension's default: h264, vp9, av1 (in .mp4 or .webm), prores or "

@@ -14,6 +14,8 @@
 #include "mmr/scene/load_scene.h"
 #include "mmr/timeline/fuse_check.h"
 #include "mmr/scene/scene_parser.h"
+#include "mmr/stats/gpus.h"
+#include "mmr/stats/stats_overlay.h"
 
 namespace mmr::cmd {
 namespace {
@@ -22,9 +24,12 @@ struct StillArgs {
     std::string scene, output;
     SceneArgs common;  // --data-dir --size --seed --backend --aa --msaa
     int step = 0;      // --step: a still of this animation step (0 = the finished scene)
+    std::string view = "3d";  // --view 3d|flat
     std::string js_errors = "error";  // --js-errors
     bool verbose = false;
     ReferenceArgs reference;  // --reference and its tolerance options
+    std::string overlay;      // --overlay stats
+    std::string gpu = "h100-sxm";  // --gpu (for the overlay's bound)
 };
 
 void run_still(const StillArgs& o) {
@@ -43,6 +48,7 @@ void run_still(const StillArgs& o) {
     opts.backend = parse_backend(o.common.backend);
     opts.render = render_options(o.common.aa, o.common.msaa);
     opts.step = o.step;
+    opts.flat_view = o.view == "flat";
     opts.on_stage = lap;
     opts.on_renderer = [&](const std::string& d) {
         if (o.verbose) std::cerr << "mmr: " << d << "\n";
@@ -52,6 +58,11 @@ void run_still(const StillArgs& o) {
     apply_js_errors(spec, o.js_errors);
     lap("scene parsed");
 
+    if (o.overlay == "stats") {
+        std::vector<Gpu> table;
+        read_gpu_table(default_gpu_table_path(), table);
+        opts.overlay = stats_overlay(spec, select_gpus(table, o.gpu, "--gpu " + o.gpu).front());
+    }
     Image img = render_still(spec, opts);
     write_png(o.output, img, still_png_texts(spec));
     lap("written");
@@ -67,11 +78,18 @@ void add_still(CLI::App& app) {
         ->required();
     sub->add_option("-o,--output", opts->output, "Output PNG file")->required();
     add_scene_options(sub, opts->common);
+    sub->add_option("--view", opts->view, "3d (mm's cube, default) or flat: every matrix face-on, the left operand beside the result and the right one above (docs/flat.md)")
+        ->check(CLI::IsMember({"3d", "flat"}));
     sub->add_option("--step", opts->step,
                     "Show animation step N (1-based, within one cycle) instead of the finished scene");
     add_js_errors_option(sub, opts->js_errors);
     sub->add_flag("-v,--verbose", opts->verbose, "Print timings and the GL renderer");
     add_reference_options(sub, opts->reference);
+    sub->add_option("--overlay", opts->overlay,
+                    "Write text over the picture: 'stats' = each matmul's FLOPs, bytes, intensity and bound "
+                    "(mmr stats) beside it and the totals in a corner")
+        ->check(CLI::IsMember({"stats"}));
+    sub->add_option("--gpu", opts->gpu, "GPU whose roofline the overlay uses (default h100-sxm; see mmr stats)");
     describe(sub, "SCENE -o OUT.png [options]",
              {"mmr still scenes/pitch.yaml -o pitch.png --size 1920x1080",
               "mmr still scenes/vvprod.yaml --step 12 -o step12.png --reference refs/step12.png"},

@@ -380,9 +380,28 @@ private:
 
 }  // namespace
 
+// A mask epilog must describe exactly its matmul's result (AttentionMask).
+static void check_mask_epilogs(const SceneSpec& scene, const Model& m) {
+    post_order_iter(*m.root, [&](const Node& n) {
+        if (!n.matmul || !is_mask_epilog(n.epilog)) return;
+        auto it = scene.matmuls.find(n.name);
+        const std::string where =
+            (it != scene.matmuls.end() ? it->second.loc.str() + ": " : std::string()) + "matmuls." + n.name + ".epilog";
+        const AttentionMask mask = parse_mask_epilog(n.epilog, where);
+        if (mask.rows() != n.rows || mask.cols() != n.cols)
+            fail(where,
+                 "the mask describes a " + std::to_string(mask.rows()) + "x" + std::to_string(mask.cols()) +
+                     " result (heads x new queries by keys) but '" + n.name + "' is " + std::to_string(n.rows) +
+                     "x" + std::to_string(n.cols),
+                 "make heads * (S1 + S2 + ...) the result's rows and L1 + L2 + ... its columns");
+    });
+}
+
 Model build_structure(const SceneSpec& scene) {
     Builder b(scene);
-    return b.structure();
+    Model m = b.structure();
+    check_mask_epilogs(scene, m);
+    return m;
 }
 
 double estimate_bytes(const Model& model) {

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <sstream>
+
 #include "epilog_impl.h"
+#include "mmr/core/error.h"
 #include "mmr/model/values.h"
 
 // mm computes in JavaScript, which never fuses a*b+c into one rounding; keep the
@@ -27,7 +30,99 @@ const std::vector<std::string>& epilog_names() {
 
 bool is_epilog(const std::string& name) {
     const auto& n = epilog_names();
-    return std::find(n.begin(), n.end(), name) != n.end();
+    return std::find(n.begin(), n.end(), name) != n.end() || is_mask_epilog(name);
+}
+
+static const char* const kMaskPrefix = "softmax(mask(x/sqrt(k)";
+
+bool is_mask_epilog(const std::string& e) { return e.rfind(kMaskPrefix, 0) == 0; }
+
+int AttentionMask::rows() const {
+    long long s = 0;
+    for (const auto& r : requests) s += r.first;
+    return static_cast<int>(s * heads);
+}
+
+int AttentionMask::cols() const {
+    long long s = 0;
+    for (const auto& r : requests) s += r.second;
+    return static_cast<int>(s);
+}
+
+bool AttentionMask::live(int row, int col) const {
+    const int per_head = rows() / std::max(1, heads);
+    if (per_head <= 0) return false;
+    int p = row % per_head, t = col;
+    for (const auto& [s, l] : requests) {
+        if (p < s) {
+            if (t < 0 || t >= l) return false;   // another request's keys
+            return !causal || t <= l - s + p;
+        }
+        p -= s;
+        t -= l;
+    }
+    return false;
+}
+
+std::string AttentionMask::text() const {
+    std::string s = std::string(kMaskPrefix) + ", heads " + std::to_string(heads) + ", requests";
+    for (const auto& [q, k] : requests) s += " " + std::to_string(q) + ":" + std::to_string(k);
+    if (causal) s += ", causal";
+    return s + "))";
+}
+
+AttentionMask parse_mask_epilog(const std::string& e, const std::string& where) {
+    const std::string fix =
+        "write e.g. 'softmax(mask(x/sqrt(k), heads 2, requests 4:4 1:6, causal))' (see docs/values.md#masked-softmax)";
+    if (!is_mask_epilog(e) || e.size() < 2 || e.compare(e.size() - 2, 2, "))") != 0)
+        fail(where, "malformed mask epilog '" + e + "'", fix);
+    AttentionMask m;
+    m.requests.clear();
+    const std::string body = e.substr(std::string(kMaskPrefix).size(),
+                                      e.size() - 2 - std::string(kMaskPrefix).size());
+    std::stringstream parts(body);
+    std::string part;
+    bool have_heads = false, have_requests = false;
+    auto whole = [&](const std::string& t, int lo, int hi) {
+        if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos)
+            fail(where, "'" + t + "' in the mask epilog is not a whole number", fix);
+        const long long v = std::stoll(t);
+        if (v < lo || v > hi)
+            fail(where, "'" + t + "' in the mask epilog is out of range " + std::to_string(lo) + "-" +
+                            std::to_string(hi), fix);
+        return static_cast<int>(v);
+    };
+    std::getline(parts, part, ',');  // text before the first comma: empty
+    if (!part.empty()) fail(where, "malformed mask epilog '" + e + "'", fix);
+    while (std::getline(parts, part, ',')) {
+        std::stringstream words(part);
+        std::string w;
+        words >> w;
+        if (w == "heads") {
+            std::string n;
+            words >> n;
+            m.heads = whole(n, 1, 1000000);
+            have_heads = true;
+        } else if (w == "requests") {
+            std::string r;
+            while (words >> r) {
+                const size_t c = r.find(':');
+                if (c == std::string::npos) fail(where, "request '" + r + "' in the mask epilog is not S:L", fix);
+                const int s = whole(r.substr(0, c), 0, 1000000), l = whole(r.substr(c + 1), 0, 1000000);
+                if (s > l) fail(where, "request '" + r + "' has more new queries than keys", fix);
+                m.requests.emplace_back(s, l);
+            }
+            have_requests = !m.requests.empty();
+        } else if (w == "causal") {
+            m.causal = true;
+        } else {
+            fail(where, "unknown part '" + part + "' of the mask epilog", fix);
+        }
+        std::string extra;
+        if (w != "requests" && (words >> extra)) fail(where, "unexpected '" + extra + "' in the mask epilog", fix);
+    }
+    if (!have_heads || !have_requests) fail(where, "the mask epilog needs 'heads N' and 'requests S:L ...'", fix);
+    return m;
 }
 
 namespace detail {
@@ -111,6 +206,25 @@ static void softmax_rows(Matrix& m, bool causal) {
     }
 }
 
+// Softmax over each row's live entries (AttentionMask); masked entries are 0. A
+// matrix of another shape than the mask's is left as it is (the model refuses it).
+static void masked_softmax_rows(Matrix& m, const AttentionMask& mask) {
+    if (m.h != mask.rows() || m.w != mask.cols()) return;
+    for (int i = 0; i < m.h; ++i) {
+        float* row = m.v.data() + static_cast<size_t>(i) * m.w;
+        double mx = -INFINITY;
+        for (int j = 0; j < m.w; ++j)
+            if (mask.live(i, j)) mx = std::max(mx, static_cast<double>(row[j]));
+        double denom = 0;
+        for (int j = 0; j < m.w; ++j)
+            if (mask.live(i, j)) denom += std::exp(row[j] - mx);
+        for (int j = 0; j < m.w; ++j) {
+            const double y = mask.live(i, j) && denom > 0 ? std::exp(row[j] - mx) / denom : 0.0;
+            row[j] = std::isfinite(y) ? static_cast<float>(y) : 0.0f;
+        }
+    }
+}
+
 // Normalisation over all elements (no per-row statistics, no scale/shift).
 static void layernorm(Matrix& m) {
     if (m.v.empty()) return;
@@ -133,6 +247,8 @@ void epilog_matrixwide(const std::string& epilog, Matrix& m) {
         softmax_rows(m, true);
     } else if (epilog == "layernorm") {
         layernorm(m);
+    } else if (is_mask_epilog(epilog)) {
+        masked_softmax_rows(m, parse_mask_epilog(epilog, "epilog"));
     }
 }
 

@@ -1,6 +1,9 @@
 #include "mmr/render/still.h"
 
+#include <memory>
+
 #include "mmr/draw/build_draw_list.h"
+#include "mmr/flat/flat_view.h"
 #include "mmr/layout/layout.h"
 #include "mmr/core/error.h"
 #include "mmr/model/build_model.h"
@@ -40,6 +43,18 @@ Image render_still(const SceneSpec& scene, const StillOptions& opts) {
     stage("values computed");
     Layout layout = compute_layout(model);
     DrawList dl = still_draw_list(scene, model, layout, opts.step);
+    if (opts.flat_view) {
+        std::unique_ptr<Animation> anim;
+        if (opts.step != 0) {
+            anim = std::make_unique<Animation>(model, layout);
+            anim->seek(opts.step);
+        }
+        Image img = flat::flat_image(model, flat::flat_arrangement(model, scene.output.width, scene.output.height), anim.get(),
+                                     scene.output.width, scene.output.height, scene.output.background);
+        stage("drawn flat");
+        return img;
+    }
+    add_overlay(opts.overlay, model, layout, dl);
     stage("draw list built");
     auto renderer = create_renderer(opts.backend, scene.output.width, scene.output.height, opts.render);
     if (opts.on_renderer) opts.on_renderer(renderer->description());

@@ -1,5 +1,7 @@
 #include "mmr/render/video.h"
 
+#include "mmr/flat/flat_view.h"
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -148,9 +150,11 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
         poster_dl = still_draw_list(scene, model, layout, poster_step);
     }
     st.poster_step = poster_step;
-    auto renderer = create_renderer(opts.backend, W, H, opts.render);
+    // --view flat draws on the CPU: no GL context is made.
+    std::unique_ptr<Renderer> renderer = opts.flat_view ? nullptr : create_renderer(opts.backend, W, H, opts.render);
+    const flat::FlatArrangement flat_arrangement = flat::flat_arrangement(model, W, H);
     auto sink = open_frame_sink(output, vo);
-    st.renderer = renderer->description();
+    st.renderer = renderer ? renderer->description() : "flat view (cairo, CPU)";
     st.encoder = sink->description();
 
     // Where the time goes: animation state, GL render + readback, and waiting
@@ -189,7 +193,8 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
         anim.update_draw_list(dl, W, H);
         t_anim += since(t0);
         t0 = clock::now();
-        frame = renderer->render(dl);
+        frame = renderer ? renderer->render(dl)
+                         : flat::flat_image(model, flat_arrangement, &anim, W, H, scene.output.background);
         shown_step = step;
         shown_base = base;
         t_gl += since(t0);
@@ -200,7 +205,18 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     }
     auto t0 = clock::now();
     Image poster;
-    if (!opts.poster.empty()) poster = renderer->render(poster_dl);
+    if (!opts.poster.empty()) {
+        if (renderer) {
+            poster = renderer->render(poster_dl);
+        } else {  // --view flat: the still of the poster's step, drawn flat as `still --view flat` does
+            std::unique_ptr<Animation> at;
+            if (poster_step > 0) {
+                at = std::make_unique<Animation>(model, layout);
+                at->seek(poster_step);
+            }
+            poster = flat::flat_image(model, flat_arrangement, at.get(), W, H, scene.output.background);
+        }
+    }
     sink->finish();
     t_enc += since(t0);
     if (!opts.poster.empty()) {

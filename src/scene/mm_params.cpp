@@ -573,6 +573,11 @@ public:
 
     ParamsJson run() {
         check_depth();
+        post_order(*m_.root, [&](const Node& n) {
+            if (n.matmul && is_mask_epilog(n.epilog))
+                fail(s_.path + ": matmuls." + n.name + ".epilog", "mm has no mask epilog, so a link cannot carry it",
+                     "use 'softmax(tril(x/sqrt(k)))' or 'softmax(x/sqrt(k))' in a scene meant for mm");
+        });
         ParamsJson p = mm_default_params();
         const Node& root = *m_.root;
         p["name"] = root.name;

@@ -10,6 +10,7 @@
 #include "mmr/core/limits.h"
 #include "mmr/core/quote.h"
 #include "mmr/model/values.h"
+#include "mmr/preset/attention.h"
 #include "mmr/scene/expression.h"
 #include "yaml_reader.h"
 
@@ -267,7 +268,19 @@ void read_matrix(MapReader& r, LeafSpec& m) {
 
 void read_matmul(MapReader& r, MatmulSpec& m) {
     m.loc = r.loc();
-    if (auto e = r.choice("epilog", epilog_names())) m.epilog = *e;
+    if (r.has("epilog") && r.get("epilog").IsScalar() && is_mask_epilog(r.get("epilog").Scalar())) {
+        m.epilog = *r.string("epilog");
+        try {
+            parse_mask_epilog(m.epilog, "");
+        } catch (const Error& e) {
+            std::string what = e.what();
+            if (what.rfind(": ", 0) == 0) what = what.substr(2);
+            r.fail_at(r.get("epilog"), "'" + r.key_path("epilog") + "': " + what.substr(0, what.find("; ")),
+                      what.find("; ") == std::string::npos ? "" : what.substr(what.find("; ") + 2));
+        }
+    } else if (auto e = r.choice("epilog", epilog_names())) {
+        m.epilog = *e;
+    }
     m.k_blocks = r.integer("k_blocks", 1, 1000000);
     if (r.has("anim")) {
         MapReader a(r.get("anim"), r.file(), r.key_path("anim"));
@@ -345,6 +358,18 @@ SceneSpec parse_scene(const std::string& text, const std::string& path) {
     check_one_document(text, path);
     if (!root || root.IsNull())
         fail(path, "the scene is empty", "write at least 'expr: A @ B'");
+    // An attention preset stands for an ordinary scene (docs/attention.md).
+    if (has_attention_key(root)) {
+        if (root["expr"]) {
+            MapReader pr(root, path, "");
+            pr.fail_at(pr.get("expr"), "a scene with 'attention:' makes its own expression",
+                       "remove 'expr' (see the expression with 'mmr expand SCENE'), or remove 'attention'");
+        }
+        SceneSpec e = parse_scene(expand_attention_text(root, path), path);
+        e.text = text;
+        e.preset = "attention";
+        return e;
+    }
     MapReader r(root, path, "");
 
     if (r.has("expr")) {
@@ -473,7 +498,7 @@ SceneSpec parse_scene(const std::string& text, const std::string& path) {
         }
     }
     r.finish({"expr", "matrices", "matmuls", "blocks", "anim", "layout", "deco", "viz", "camera",
-              "output", "seed"});
+              "output", "seed", "attention"});
     return s;
 }
 

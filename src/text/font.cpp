@@ -47,6 +47,15 @@ bool read_file(const char* path, std::vector<unsigned char>& out) {
 
 }  // namespace
 
+std::string default_font_path() {
+    std::string tried;
+    for (const char* p : kFontPaths) {
+        if (std::ifstream(p, std::ios::binary)) return p;
+        tried += tried.empty() ? p : std::string(", ") + p;
+    }
+    fail("font", "no font found (tried " + tried + ")", "install fonts-dejavu-core");
+}
+
 struct FontLoader {
     static Font load() {
         std::vector<unsigned char> data;

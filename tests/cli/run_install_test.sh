@@ -27,6 +27,12 @@ mkdir "$work/elsewhere"
   > "$work/still.log" 2>&1); rc=$?
 [ $rc -eq 0 ] && [ -s "$work/elsewhere/pitch.png" ] && ok || bad "installed mmr could not render: exit $rc $(cat "$work/still.log")"
 
+# mmr stats reads the GPU table installed in share/mmr/ beside bin/
+[ -f "$work/prefix/share/mmr/gpus.yaml" ] && ok || bad "GPU table not installed in share/mmr/gpus.yaml"
+(cd "$work/elsewhere" && "$MMR" stats "$work/prefix/share/mmr/scenes/attention/gqa-decode.yaml" --gpu all \
+  > "$work/stats.log" 2>&1); rc=$?
+[ $rc -eq 0 ] && grep -q "b200-gb200" "$work/stats.log" && ok || bad "installed mmr stats failed: exit $rc $(cat "$work/stats.log")"
+
 # videos need the encoder module, installed in lib/mmr/ and found from the binary
 printf 'expr: A @ B\nmatrices: {A: {shape: [4, 4]}, B: {shape: [4, 4]}}\nanim: {alg: vvprod}\n' > "$work/anim.yaml"
 (cd "$work/elsewhere" && "$MMR" render "$work/anim.yaml" -o anim.mp4 --size 64x64 > "$work/render.log" 2>&1); rc=$?

@@ -74,6 +74,26 @@ bool is_epilog(const std::string& name);
 double epilog_pointwise(const std::string& epilog, double x, int D);
 void epilog_matrixwide(const std::string& epilog, Matrix& m);
 
+// The masked softmax of packed attention (docs/values.md#masked-softmax), written
+//   softmax(mask(x/sqrt(k), heads G, requests S1:L1 S2:L2 ..., causal))
+// Rows are G query heads stacked, each head's rows the requests' new tokens in order
+// (S1 + S2 + ... rows); columns are the requests' keys in order (L1 + L2 + ...). Row p
+// of request r sees column t of request r only (no cross-request pairs) and, when
+// causal, only t <= L_r - S_r + p (its own position and the cached tokens before it).
+// Not an mm epilog: mm links cannot carry it.
+struct AttentionMask {
+    int heads = 1;
+    std::vector<std::pair<int, int>> requests;  // (new queries S_r, keys L_r)
+    bool causal = false;
+    int rows() const;  // heads * sum S_r
+    int cols() const;  // sum L_r
+    bool live(int row, int col) const;
+    std::string text() const;  // the epilog string
+};
+bool is_mask_epilog(const std::string& epilog);
+// Parses a mask epilog; throws mmr::Error "<where>: ...; <fix>" when malformed.
+AttentionMask parse_mask_epilog(const std::string& epilog, const std::string& where);
+
 // result = P(sum_k a[i][k] * b[k][j]) with double sums, NaN -> 0, float32 storage,
 // then the matrix-wide part of the epilog.
 Matrix matmul(const Matrix& a, const Matrix& b, const std::string& epilog);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "mmr/draw/overlay.h"
 #include "mmr/gl/backend.h"
 #include "mmr/scene/scene_spec.h"
 
@@ -19,6 +20,8 @@ struct StillOptions {
     // Called with a stage name after each stage (for -v timings); may be empty.
     std::function<void(const char*)> on_stage;
     std::function<void(const std::string&)> on_renderer;  // renderer description
+    Overlay overlay;  // text over the picture (--overlay stats)
+    bool flat_view = false;  // --view flat: the matrices face-on, drawn on the CPU (mmr/flat/flat_view.h)
 };
 
 Image render_still(const SceneSpec& scene, const StillOptions& opts = {});

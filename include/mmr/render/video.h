@@ -29,6 +29,7 @@ struct VideoRenderOptions {
     // for a scene that is not animated). "" = no poster.
     std::string poster;
     int poster_step = 0;
+    bool flat_view = false;    // --view flat: the matrices face-on, drawn on the CPU (mmr/flat/flat_view.h)
     // Called after every frame with (frames done, frames total); may be empty.
     std::function<void(int64_t, int64_t)> on_frame;
     // Polled before every frame; returning true aborts (the output is removed).

@@ -69,6 +69,9 @@ struct OutputSpec {
 struct SceneSpec {
     std::string path;  // scene file ("<string>" when parsed from text)
     std::string text;  // the scene file's text (embedded in PNGs)
+    // "attention" when the scene was expanded from an `attention:` preset (its text
+    // then holds the preset; mmr/preset/attention.h), else empty.
+    std::string preset;
 
     std::string expr = "L @ R";
     SourceLoc expr_loc;  // where the expression text starts (for column errors)

@@ -22,6 +22,10 @@ struct TextShape {
     float min_x = 0, min_y = 0;  // bounding box lower-left (glyph outlines)
 };
 
+// The font file legends are drawn with (flat figures use it too). Throws mmr::Error
+// naming the paths tried if none exists.
+std::string default_font_path();
+
 class Font {
 public:
     // Loads the default font (searched in standard Debian font paths). Throws

@@ -1,0 +1,419 @@
+// attention: presets -> AttentionSpec -> an ordinary scene (docs/attention.md).
+#include "mmr/preset/attention.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "../scene/yaml_reader.h"
+#include "mmr/core/error.h"
+#include "mmr/core/limits.h"
+#include "mmr/layout/layout.h"
+#include "mmr/model/build_model.h"
+#include "mmr/model/values.h"
+#include "mmr/scene/scene_parser.h"
+
+namespace mmr {
+
+const std::vector<std::string>& dtype_names() {
+    static const std::vector<std::string> names = {"fp32", "tf32", "bf16", "fp16", "fp8"};
+    return names;
+}
+
+double dtype_bytes(const std::string& dtype, const std::string& where) {
+    if (dtype == "fp32" || dtype == "tf32") return 4;
+    if (dtype == "bf16" || dtype == "fp16") return 2;
+    if (dtype == "fp8") return 1;
+    std::string list;
+    for (const auto& d : dtype_names()) list += (list.empty() ? "" : ", ") + d;
+    fail(where, "unknown dtype '" + dtype + "'", "write one of: " + list);
+}
+
+bool has_attention_key(const YAML::Node& root) { return root && root.IsMap() && root["attention"]; }
+
+long long kv_elements_per_token(const AttentionSpec& a) {
+    if (a.variant == "mla") return a.kv_latent + a.rope_dim;
+    return 2 * a.kv_heads * a.head_dim;
+}
+
+namespace {
+
+// A whole number >= lo (long long: token counts of long contexts).
+std::optional<long long> whole(MapReader& r, const std::string& key, long long lo, long long hi) {
+    YAML::Node n = r.get(key);
+    if (!n) return std::nullopt;
+    auto v = r.number(key, static_cast<double>(lo), static_cast<double>(hi));
+    if (*v != std::floor(*v))
+        r.fail_at(n, "'" + r.key_path(key) + "' must be a whole number", "write e.g. '" + key + ": 64'");
+    return static_cast<long long>(*v);
+}
+
+// A whole number or a list of them (one per request).
+std::vector<long long> counts(MapReader& r, const std::string& key, long long lo) {
+    YAML::Node n = r.get(key);
+    if (!n) return {};
+    if (!n.IsSequence()) return {*whole(r, key, lo, 100000000)};
+    std::vector<long long> out;
+    for (size_t i = 0; i < n.size(); ++i) {
+        const YAML::Node item = n[i];
+        double v = -1;
+        try {
+            v = item.as<double>();
+        } catch (const YAML::Exception&) {
+        }
+        if (!item.IsScalar() || v != std::floor(v) || v < lo || v > 100000000)
+            r.fail_at(item,
+                      "'" + r.key_path(key) + "[" + std::to_string(i) + "]' must be a whole number from " +
+                          std::to_string(lo) + " to 100000000",
+                      "write e.g. '" + key + ": [512, 128]' (one per request)");
+        out.push_back(static_cast<long long>(v));
+    }
+    if (out.empty()) r.fail_at(n, "'" + r.key_path(key) + "' is an empty list", "give one count per request");
+    return out;
+}
+
+}  // namespace
+
+AttentionSpec parse_attention(const YAML::Node& node, const std::string& file) {
+    AttentionSpec a;
+    a.file = file;
+    MapReader r(node, file, "attention");
+    auto bad = [&](const std::string& key, const std::string& what, const std::string& fix) {
+        r.fail_at(r.has(key) ? r.get(key) : node, what, fix);
+    };
+    if (auto v = r.choice("variant", {"mha", "gqa", "mqa", "mla"})) a.variant = *v;
+    a.d_model = whole(r, "d_model", 1, 1000000).value_or(0);
+    a.heads = whole(r, "heads", 1, 100000).value_or(0);
+    const auto kv = whole(r, "kv_heads", 1, 100000);
+    const auto hd = whole(r, "head_dim", 1, 100000);
+    a.kv_latent = whole(r, "kv_latent", 1, 1000000).value_or(0);
+    a.q_latent = whole(r, "q_latent", 1, 1000000).value_or(0);
+    a.rope_dim = whole(r, "rope_dim", 0, 100000).value_or(0);
+    a.v_head_dim = whole(r, "v_head_dim", 1, 100000).value_or(0);
+    if (auto v = r.choice("phase", {"prefill", "decode"})) a.phase = *v;
+    a.context = counts(r, "context", 0);
+    a.seq = counts(r, "seq", 1);
+    const auto batch = whole(r, "batch", 1, 1000000);
+    if (auto v = r.boolean("causal")) a.causal = *v;
+    if (r.has("flash")) {
+        YAML::Node f = r.get("flash");
+        if (f.IsScalar()) {
+            a.flash = *r.boolean("flash");
+        } else {
+            MapReader fr(f, file, "attention.flash");
+            a.flash = true;
+            a.block_q = whole(fr, "block_q", 1, 1000000).value_or(a.block_q);
+            a.block_k = whole(fr, "block_k", 1, 1000000).value_or(a.block_k);
+            fr.finish({"block_q", "block_k"});
+        }
+    }
+    if (r.has("paged")) {
+        YAML::Node p = r.get("paged");
+        if (p.IsScalar()) {
+            a.paged = *r.boolean("paged");
+        } else {
+            MapReader pr(p, file, "attention.paged");
+            a.paged = true;
+            a.block_size = whole(pr, "block_size", 1, 1000000).value_or(a.block_size);
+            pr.finish({"block_size"});
+        }
+    }
+    a.tp = whole(r, "tp", 1, 4096).value_or(1);
+    if (auto v = r.string("dtype")) {
+        a.dtype = *v;
+        if (std::find(dtype_names().begin(), dtype_names().end(), a.dtype) == dtype_names().end()) {
+            std::string list;
+            for (const auto& d : dtype_names()) list += (list.empty() ? "" : ", ") + d;
+            bad("dtype", "unknown dtype '" + a.dtype + "' in 'attention.dtype'", "write one of: " + list);
+        }
+    }
+    if (r.has("show")) {
+        MapReader sr(r.get("show"), file, "attention.show");
+        a.show_heads = whole(sr, "heads", 1, 4096).value_or(0);
+        a.show_requests = whole(sr, "requests", 1, 4096).value_or(0);
+        a.show_tokens = whole(sr, "tokens", 1, 100000).value_or(0);
+        a.show_scale = whole(sr, "scale", 1, 100000).value_or(0);
+        sr.finish({"heads", "requests", "tokens", "scale"});
+    }
+    if (r.has("weights"))
+        bad("weights", "'attention.weights' (real weights for a preset) is not supported yet",
+            "remove it, or write the scene out with 'mmr expand' and give the matrices 'file:'/'tensor:' there");
+    r.finish({"variant", "d_model", "heads", "kv_heads", "head_dim", "kv_latent", "q_latent", "rope_dim",
+              "v_head_dim", "phase", "context", "seq", "batch", "causal", "flash", "paged", "tp", "dtype", "show",
+              "weights"});
+
+    // Sizes every variant needs.
+    if (!a.d_model) bad("d_model", "'attention.d_model' is missing", "write e.g. 'd_model: 4096'");
+    if (!a.heads) bad("heads", "'attention.heads' is missing", "write e.g. 'heads: 32'");
+    if (a.variant == "mla") {
+        if (!a.kv_latent || !r.has("rope_dim"))
+            bad(a.kv_latent ? "rope_dim" : "kv_latent",
+                "MLA needs its latent sizes: 'attention.kv_latent' (d_c) and 'attention.rope_dim' (d_rope)",
+                "write e.g. 'kv_latent: 512' and 'rope_dim: 64' (DeepSeek-V3)");
+        if (kv) bad("kv_heads", "'attention.kv_heads' has no meaning for MLA (every head reads the shared latent)",
+                    "remove it");
+        a.kv_heads = a.heads;
+        a.head_dim = hd.value_or(0);
+        if (!a.head_dim) bad("head_dim", "'attention.head_dim' is missing (MLA: the non-RoPE part per head)",
+                             "write e.g. 'head_dim: 128'");
+    } else {
+        if (r.has("kv_latent") || r.has("q_latent") || r.has("rope_dim"))
+            bad(r.has("kv_latent") ? "kv_latent" : r.has("q_latent") ? "q_latent" : "rope_dim",
+                "latent sizes belong to MLA, not '" + a.variant + "'", "write 'variant: mla' or remove them");
+        if (a.variant == "mha") {
+            a.kv_heads = kv.value_or(a.heads);
+            if (a.kv_heads != a.heads)
+                bad("kv_heads", "MHA has one KV head per query head, so 'attention.kv_heads' must be " +
+                                    std::to_string(a.heads),
+                    "remove kv_heads, or write 'variant: gqa'");
+        } else if (a.variant == "mqa") {
+            a.kv_heads = kv.value_or(1);
+            if (a.kv_heads != 1)
+                bad("kv_heads", "MQA has one KV head, so 'attention.kv_heads' must be 1",
+                    "remove kv_heads, or write 'variant: gqa'");
+        } else {
+            if (!kv) bad("kv_heads", "GQA needs 'attention.kv_heads'", "write e.g. 'kv_heads: 8'");
+            a.kv_heads = *kv;
+            if (a.heads % a.kv_heads != 0)
+                bad("kv_heads",
+                    std::to_string(a.heads) + " heads cannot be split evenly among " + std::to_string(a.kv_heads) +
+                        " kv_heads",
+                    "write a divisor of heads for 'attention.kv_heads' (e.g. " +
+                        std::to_string(a.heads % 8 == 0 ? 8 : 1) + ")");
+        }
+        if (!hd && a.d_model % a.heads != 0)
+            bad("heads", "d_model " + std::to_string(a.d_model) + " is not a multiple of heads " +
+                             std::to_string(a.heads) + ", so head_dim cannot be d_model / heads",
+                "give a heads count that divides d_model, or write 'head_dim:'");
+        a.head_dim = hd.value_or(a.d_model / a.heads);
+        if (a.head_dim * a.heads != a.d_model)
+            bad("head_dim",
+                "head_dim " + std::to_string(a.head_dim) + " x heads " + std::to_string(a.heads) + " = " +
+                    std::to_string(a.head_dim * a.heads) + ", not d_model " + std::to_string(a.d_model),
+                "write 'head_dim: " + std::to_string(a.d_model / a.heads) + "' (d_model / heads)" +
+                    " or change heads");
+    }
+    if (!a.v_head_dim) a.v_head_dim = a.head_dim;
+    else if (a.variant != "mla") bad("v_head_dim", "'attention.v_head_dim' belongs to MLA", "remove it");
+
+    // Requests: batch x (context, seq), or one value per request.
+    size_t n = std::max(a.seq.size(), a.context.size());
+    if (a.seq.size() > 1 && a.context.size() > 1 && a.seq.size() != a.context.size())
+        bad("context", "'attention.context' lists " + std::to_string(a.context.size()) + " requests but 'seq' " +
+                           std::to_string(a.seq.size()),
+            "give one value per request in both, or one value for all");
+    if (batch) {
+        if (n > 1 && static_cast<long long>(n) != *batch)
+            bad("batch", "'attention.batch' is " + std::to_string(*batch) + " but the lists give " +
+                             std::to_string(n) + " requests",
+                "remove batch or make it " + std::to_string(n));
+        n = static_cast<size_t>(*batch);
+    }
+    n = std::max<size_t>(n, 1);
+    if (a.phase == "decode" && a.context.empty())
+        bad("phase", "decode needs the cached tokens: 'attention.context' is missing",
+            "write e.g. 'context: 2048' (tokens already in the KV cache), or 'phase: prefill'");
+    if (a.seq.empty()) {
+        if (a.phase == "prefill")
+            bad("seq", "prefill needs 'attention.seq' (prompt tokens per request)", "write e.g. 'seq: 512'");
+        a.seq = {1};
+    }
+    if (a.context.empty()) a.context = {0};
+    if (a.seq.size() == 1) a.seq.assign(n, a.seq[0]);
+    if (a.context.size() == 1) a.context.assign(n, a.context[0]);
+
+    // Tensor parallelism splits the heads (and the KV heads, or replicates them).
+    if (a.heads % a.tp != 0)
+        bad("tp", "tp " + std::to_string(a.tp) + " does not divide the " + std::to_string(a.heads) + " heads",
+            "write a divisor of heads for 'attention.tp' (e.g. " + std::to_string(a.heads % 2 == 0 ? 2 : 1) + ")");
+    if (a.variant == "gqa" && a.kv_heads % a.tp != 0 && a.tp % a.kv_heads != 0)
+        bad("tp", "tp " + std::to_string(a.tp) + " neither divides nor is a multiple of the " +
+                      std::to_string(a.kv_heads) + " kv_heads",
+            "write a tp that divides kv_heads or that kv_heads divides");
+    return a;
+}
+
+namespace {
+
+struct Shown {
+    long long g = 1;                                  // query heads drawn (one KV group)
+    std::vector<std::pair<long long, long long>> req;  // (new queries, keys) drawn per request
+    long long f = 1;                                  // widths divided by this
+    long long dm = 1, dk = 1, dv = 1, dc = 1;
+};
+
+long long div_round(long long x, long long f) { return std::max(1LL, (x + f / 2) / f); }
+
+Shown shown_sizes(const AttentionSpec& a) {
+    Shown s;
+    const long long group = a.variant == "mla" ? a.heads : a.group();
+    s.g = std::min(group, a.show_heads ? a.show_heads : std::min(group, 4LL));
+    const long long R = std::min(a.requests(), a.show_requests ? a.show_requests : 3LL);
+    const long long T = a.show_tokens ? a.show_tokens : 12;
+    for (long long r = 0; r < R; ++r) {
+        const long long L = std::min(a.keys(static_cast<size_t>(r)), T);
+        const long long q = std::min(a.seq[static_cast<size_t>(r)], L);
+        s.req.emplace_back(q, L);
+    }
+    s.f = a.show_scale ? a.show_scale : std::max(1LL, a.head_dim / 8);
+    // The input width is not the point of any variant: at most 24 wide unless a scale is given.
+    s.dm = a.show_scale ? div_round(a.d_model, s.f) : std::min(24LL, div_round(a.d_model, s.f));
+    s.dk = div_round(a.head_dim, s.f);
+    s.dv = div_round(a.v_head_dim, s.f);
+    s.dc = div_round(a.kv_latent, s.f);
+    return s;
+}
+
+YAML::Node shape(long long h, long long w) {
+    YAML::Node n(YAML::NodeType::Sequence);
+    n.SetStyle(YAML::EmitterStyle::Flow);
+    n.push_back(h);
+    n.push_back(w);
+    return n;
+}
+
+YAML::Node leaf(long long h, long long w, const std::string& init = "gaussian") {
+    YAML::Node n;
+    n.SetStyle(YAML::EmitterStyle::Flow);
+    n["shape"] = shape(h, w);
+    n["init"] = init;
+    return n;
+}
+
+// A cache leaf whose newly appended tokens (columns, or rows when `rows`) are a
+// solid 1 and the cached ones a dim deterministic pattern in (-0.3, 0.3).
+YAML::Node cache_leaf(long long h, long long w, const Shown& s, bool rows) {
+    std::string cond;
+    long long off = 0;
+    const char* v = rows ? "i" : "j";
+    for (const auto& [q, L] : s.req) {
+        const long long a = off + L - q, b = off + L;
+        cond += (cond.empty() ? "" : " || ") + std::string("(") + v + " >= " + std::to_string(a) + " && " + v +
+                " < " + std::to_string(b) + ")";
+        off += L;
+    }
+    YAML::Node n;
+    n.SetStyle(YAML::EmitterStyle::Flow);
+    n["shape"] = shape(h, w);
+    n["init"] = "expr";
+    n["expr"] = "(" + cond + ") ? 1 : 0.3 * ((Math.sin(12.9898 * i + 78.233 * j + 1) * 43758.5453) % 1)";
+    return n;
+}
+
+}  // namespace
+
+std::string expand_attention_text(const YAML::Node& root, const std::string& file) {
+    const AttentionSpec a = parse_attention(root["attention"], file);
+    const Shown s = shown_sizes(a);
+    long long rows_per_head = 0, keys = 0;
+    for (const auto& [q, L] : s.req) {
+        rows_per_head += q;
+        keys += L;
+    }
+    const long long rows = s.g * rows_per_head;
+    AttentionMask mask;
+    mask.heads = static_cast<int>(s.g);
+    for (const auto& [q, L] : s.req) mask.requests.emplace_back(static_cast<int>(q), static_cast<int>(L));
+    mask.causal = a.causal;
+
+    const double elements = double(rows) * double(keys) + double(keys) * double(s.dm) * 2;
+    if (elements > limits::max_elements / 4)
+        fail(file + ": attention.show",
+             "the drawn subset would have about " + std::to_string(static_cast<long long>(elements)) +
+                 " elements, too many to draw",
+             "draw fewer: e.g. 'show: {heads: 4, requests: 2, tokens: 16, scale: 16}'");
+
+    YAML::Node out;
+    YAML::Node m;
+    YAML::Node mm;
+    const bool decode = a.phase == "decode";
+    const std::string Q = "Q";
+    if (a.variant != "mla") {
+        if (decode) {
+            out["expr"] = "O = (S = Q @ K_cache_t) @ V_cache";
+            m["Q"] = leaf(rows, s.dk);
+            m["K_cache_t"] = cache_leaf(s.dk, keys, s, false);
+            m["V_cache"] = cache_leaf(keys, s.dv, s, true);
+        } else {
+            out["expr"] = "O = (S = Q @ (K_t = wK_t @ X_t)) @ (V = X @ wV)";
+            m["Q"] = leaf(rows, s.dk);
+            m["wK_t"] = leaf(s.dk, s.dm);
+            m["X_t"] = leaf(s.dm, keys);
+            m["X"] = leaf(keys, s.dm);
+            m["wV"] = leaf(s.dm, s.dv);
+        }
+    } else {
+        if (decode) {  // absorbed: the scores and the output run on the latent
+            out["expr"] = "O_latent = (S = Q_absorbed @ C_cache_t) @ C_cache";
+            m["Q_absorbed"] = leaf(rows, s.dc);
+            m["C_cache_t"] = cache_leaf(s.dc, keys, s, false);
+            m["C_cache"] = cache_leaf(keys, s.dc, s, true);
+        } else {  // up-projected: K and V from the latent C = X @ W_DKV
+            out["expr"] = "O = (S = Q @ (K_t = wUK_t @ (C_t = wDKV_t @ X_t))) @ (V = (C = X @ wDKV) @ wUV)";
+            m["Q"] = leaf(rows, s.dk);
+            m["wUK_t"] = leaf(s.dk, s.dc);
+            m["wDKV_t"] = leaf(s.dc, s.dm);
+            m["X_t"] = leaf(s.dm, keys);
+            m["X"] = leaf(keys, s.dm);
+            m["wDKV"] = leaf(s.dm, s.dc);
+            m["wUV"] = leaf(s.dc, s.dv);
+        }
+    }
+    out["matrices"] = m;
+    YAML::Node sm;
+    sm.SetStyle(YAML::EmitterStyle::Flow);
+    sm["epilog"] = mask.text();
+    sm["k_blocks"] = 1;
+    mm["S"] = sm;
+    out["matmuls"] = mm;
+    YAML::Node blocks;
+    blocks.SetStyle(YAML::EmitterStyle::Flow);
+    blocks["i"] = s.g;  // one row block per query head of the group
+    out["blocks"] = blocks;
+    YAML::Node layout;
+    layout.SetStyle(YAML::EmitterStyle::Flow);
+    layout["gap"] = 2;
+    out["layout"] = layout;
+    YAML::Node deco;
+    deco.SetStyle(YAML::EmitterStyle::Flow);
+    deco["legends"] = 6;
+    out["deco"] = deco;
+    YAML::Node viz;
+    viz.SetStyle(YAML::EmitterStyle::Flow);
+    viz["sensitivity"] = "local";
+    out["viz"] = viz;
+    // The keys the user wrote beside `attention:` win.
+    for (auto it = root.begin(); it != root.end(); ++it) {
+        const std::string k = it->first.Scalar();
+        if (k != "attention") out[k] = it->second;
+    }
+    // A camera that frames the picture, from mm's default direction (-1, 1, 1): far
+    // enough that the sphere around the layout's box fits the 45° field of view.
+    if (!root["camera"]) {
+        YAML::Emitter first;
+        first << out;
+        const Layout lay = compute_layout(build_structure(parse_scene(first.c_str(), file)));
+        const double radius = glm::length(lay.box_max - lay.box_min) / 2;
+        // mm's default camera is 3.25 radii from a 32x24x32 cube's centre.
+        const double d = std::round(std::max(8.0, radius * 3.25 / std::sqrt(3.0)) * 100) / 100;
+        if (!root["deco"]) out["deco"]["legends"] = std::round(std::clamp(radius / 8, 1.5, 10.0) * 2) / 2;
+        YAML::Node cam;
+        cam.SetStyle(YAML::EmitterStyle::Flow);
+        YAML::Node pos(YAML::NodeType::Sequence);
+        pos.SetStyle(YAML::EmitterStyle::Flow);
+        // (-1, 0.5, 1): lower than mm's default, since the stacked heads make the scene tall.
+        const double u = d * std::sqrt(3.0) / 1.5;
+        pos.push_back(std::round(-u * 100) / 100);
+        pos.push_back(std::round(u * 50) / 100);
+        pos.push_back(std::round(u * 100) / 100);
+        cam["position"] = pos;
+        out["camera"] = cam;
+    }
+    YAML::Emitter e;
+    e << out;
+    return std::string(e.c_str()) + "\n";
+}
+
+}  // namespace mmr
