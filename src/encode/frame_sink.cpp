@@ -133,6 +133,13 @@ void check_frame_sink(const std::string& path, const VideoOptions& opts) {
         if (ext.empty()) fail(path, "no file extension, so no video format", kSupported);
         fail(path, "cannot write video format \"" + ext + "\"", kSupported);
     }
+    // Formats that keep alpha: PNG sequences (each frame an RGBA PNG).
+    if (opts.alpha && !sequence)
+        fail(path,
+             "\"" + ext + "\" has no alpha channel, so the transparent background (--background or "
+             "output.background) cannot be kept",
+             "write a PNG sequence such as frames/f{frame:04}.png (the video output with alpha; gif and mp4 "
+             "have none), or choose an opaque --background");
     if (opts.width <= 0 || opts.height <= 0)
         fail(path, "frame size " + std::to_string(opts.width) + "x" + std::to_string(opts.height) +
                        " is not positive");
@@ -170,6 +177,58 @@ std::unique_ptr<FrameSink> open_frame_sink(const std::string& path, const VideoO
     if (parse_frame_template(path, &tmpl)) return open_png_sequence_sink(path, opts, tmpl);
     if (lower_extension(path) == ".mp4") return open_mp4_sink(path, opts);
     return open_gif_sink(path, opts);
+}
+
+namespace {
+
+// Several outputs of one render ({mp4,gif}): every frame goes to each sink.
+class FanoutSink final : public FrameSink {
+public:
+    explicit FanoutSink(std::vector<std::unique_ptr<FrameSink>> sinks) : sinks_(std::move(sinks)) {}
+    ~FanoutSink() override { abort(); }
+    void write(const Image& frame) override {
+        try {
+            for (auto& s : sinks_) s->write(frame);
+        } catch (...) {
+            abort();
+            throw;
+        }
+    }
+    void finish() override {
+        size_t i = 0;
+        try {
+            for (; i < sinks_.size(); ++i) sinks_[i]->finish();
+        } catch (...) {
+            for (size_t k = i; k < sinks_.size(); ++k) sinks_[k]->abort();
+            throw;
+        }
+    }
+    void abort() override {
+        for (auto& s : sinks_) s->abort();
+    }
+    std::string description() const override {
+        std::string d;
+        for (const auto& s : sinks_) d += (d.empty() ? "" : "; ") + s->description();
+        return d;
+    }
+    std::string note() const override {
+        for (const auto& s : sinks_)
+            if (!s->note().empty()) return s->note();
+        return "";
+    }
+
+private:
+    std::vector<std::unique_ptr<FrameSink>> sinks_;
+};
+
+}  // namespace
+
+std::unique_ptr<FrameSink> open_frame_sinks(const std::vector<std::string>& paths, const VideoOptions& opts) {
+    for (const auto& p : paths) check_frame_sink(p, opts);
+    if (paths.size() == 1) return open_frame_sink(paths[0], opts);
+    std::vector<std::unique_ptr<FrameSink>> sinks;
+    for (const auto& p : paths) sinks.push_back(open_frame_sink(p, opts));
+    return std::make_unique<FanoutSink>(std::move(sinks));
 }
 
 }  // namespace mmr

@@ -50,6 +50,11 @@ int64_t total_frames(const TimeMap& tm, const VideoRenderOptions& o, const Scene
 
 VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
                               const VideoRenderOptions& opts) {
+    return render_video(scene, std::vector<std::string>{output}, opts);
+}
+
+VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::string>& outputs,
+                              const VideoRenderOptions& opts) {
     using clock = std::chrono::steady_clock;
     auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
     const int W = scene.output.width, H = scene.output.height;
@@ -63,7 +68,8 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     VideoOptions vo = opts.video;
     vo.width = W;
     vo.height = H;
-    check_frame_sink(output, vo);  // before any work: extension, folder, even size
+    vo.alpha = scene.output.background_set && scene.output.background_alpha < 1;
+    for (const std::string& output : outputs) check_frame_sink(output, vo);  // before any work: extension, folder, even size
 
     Model model = build_model(scene);
     check_fusion(model, scene.path);
@@ -82,7 +88,7 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     DrawList dl = build_draw_list(model, layout, W, H);
     const CameraView base_camera = dl.camera;
     auto renderer = create_renderer(opts.backend, W, H, opts.render);
-    auto sink = open_frame_sink(output, vo);
+    auto sink = open_frame_sinks(outputs, vo);
     st.renderer = renderer->description();
     st.encoder = sink->description();
 

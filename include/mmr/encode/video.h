@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mmr/gl/backend.h"
 
@@ -15,6 +16,9 @@ struct VideoOptions {
     std::string preset = "veryfast";  // x264 preset (ultrafast .. placebo)
     bool bitexact = true;        // reproducible bytes: no version strings, fixed flags
     int first_index = 0;         // PNG sequence: number given to the first frame written
+    // Frames carry alpha (a transparent background): Image::rgba is straight
+    // RGBA. Only formats that store alpha accept it (check_frame_sink).
+    bool alpha = false;
 };
 
 // A destination for frames, written as they come. Encoding runs on a worker
@@ -50,6 +54,10 @@ public:
 // an mmr::Error naming the extension and listing what is supported. Runs
 // check_frame_sink first; creates the temporary output file at once.
 std::unique_ptr<FrameSink> open_frame_sink(const std::string& path, const VideoOptions& opts);
+
+// Several outputs of one render (a brace list, {mp4,gif}): each path checked
+// first, then one sink that writes every frame to all of them.
+std::unique_ptr<FrameSink> open_frame_sinks(const std::vector<std::string>& paths, const VideoOptions& opts);
 
 // Validates a path and options without creating anything, for errors before
 // rendering starts: extension, template syntax, folder exists and is writable,
