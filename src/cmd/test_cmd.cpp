@@ -114,6 +114,7 @@ SceneResult run_one(const std::string& name, const std::string& scene_path, cons
         StillOptions sopts;
         sopts.backend = parse_backend(o.common.backend);
         sopts.render = render_options(o.common.aa, o.common.msaa);
+        if (!o.common.scale.empty()) sopts.render.scale = parse_scale(o.common.scale);
         Image img = render_still(spec, sopts);
         const std::vector<std::pair<std::string, std::string>> texts = {{"mmr:scene", spec.text},
                                                                         {"Software", "mmr " MMR_VERSION}};
