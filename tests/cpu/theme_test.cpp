@@ -119,7 +119,7 @@ TEST_CASE("light theme in the draw list: white page, dark legends, guides, arrow
     CHECK(light.background_alpha == 1);
     CHECK(light.text_rgb[0] == theme_colors(ThemeKind::Light).text_rgb[0]);
     REQUIRE(!light.lines.empty());
-    CHECK(light.lines[0].r == doctest::Approx(1 - srgb_encode(0.6)));
+    CHECK(light.lines[0].r == doctest::Approx(1 - 0.68 * srgb_encode(0.6)));
     REQUIRE(!light.flow.empty());
     CHECK(light.flow[0].r == theme_colors(ThemeKind::Light).flow_blue[0]);
     // Same elements, same sizes; lightness mirrored so larger values are darker.

@@ -36,7 +36,7 @@ struct ThemeColors {
 const ThemeColors& theme_colors(ThemeKind t);
 
 // The display grey of row guides of deco level `level` (0..1): on the dark
-// theme srgb(level) as mm draws them, on the light theme 1 - srgb(level).
+// theme srgb(level) as mm draws them, on the light theme 1 - 0.68 srgb(level).
 float row_guide_grey(ThemeKind t, double level);
 
 // WCAG 2 relative luminance of a display colour and the contrast ratio of two.
