@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "mmr/batch/batch.h"
+#include "temp_dir.h"
 #include "mmr/core/error.h"
 #include "mmr/record/record.h"
 
@@ -16,12 +17,6 @@ using namespace mmr;
 using namespace mmr::batch;
 
 namespace {
-std::string temp_dir() {
-    const char* t = std::getenv("TMPDIR");
-    std::string d = std::string(t && *t ? t : "/tmp") + "/mmr-batch-XXXXXX";
-    REQUIRE(mkdtemp(&d[0]));
-    return d;
-}
 void touch(const std::string& p) { std::ofstream(p) << "expr: A @ B\n"; }
 }  // namespace
 
@@ -51,7 +46,9 @@ TEST_CASE("fill_template: name, stem, dir, step, frame") {
 }
 
 TEST_CASE("expand_inputs: files, folders, patterns, links, duplicates") {
-    const std::string d = temp_dir();
+    const mmr::test::TempDir tmp;
+    const std::string d = tmp.path;
+    REQUIRE(!d.empty());
     mkdir((d + "/s").c_str(), 0755);
     touch(d + "/s/b.yaml");
     touch(d + "/s/a.yml");
@@ -73,7 +70,6 @@ TEST_CASE("expand_inputs: files, folders, patterns, links, duplicates") {
     CHECK_THROWS_WITH_AS(expand_inputs({d + "/s/*.json"}, no_link), doctest::Contains("no file matches"), Error);
     // A missing file is kept: rendering it fails and the summary names it.
     CHECK(expand_inputs({d + "/missing.yaml"}, no_link).size() == 1);
-    std::system(("rm -rf '" + d + "'").c_str());
 }
 
 TEST_CASE("check_collisions: two scenes to one file is an error before rendering") {
