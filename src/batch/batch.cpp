@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <dirent.h>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -207,6 +208,22 @@ void check_collisions(const std::vector<Job>& jobs, const std::string& option) {
                  k.input.path == j.input.path && k.step != j.step
                      ? "put {step} in the output name"
                      : "put {name}, {stem} or {dir} in the output name so that each scene gets its own file");
+        }
+}
+
+void make_output_folders(const std::vector<Job>& jobs, const std::string& option) {
+    std::set<std::string> made;
+    for (const Job& j : jobs)
+        for (const std::string& o : j.outputs) {
+            const size_t slash = o.find_last_of('/');
+            if (o == "-" || slash == std::string::npos || slash == 0) continue;
+            const std::string dir = o.substr(0, slash);
+            if (!made.insert(dir).second || is_dir(dir)) continue;
+            std::error_code ec;
+            std::filesystem::create_directories(dir, ec);
+            if (ec || !is_dir(dir))
+                fail(option, "cannot create the folder " + dir + " (" + (ec ? ec.message() : "not a folder") + ")",
+                     "create it, or choose another output");
         }
 }
 

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "mmr/core/error.h"
+#include "mmr/gl/backend.h"
 #include "mmr/record/record.h"
 #include "mmr/scene/scene_spec.h"
 
@@ -36,6 +37,10 @@ struct SceneArgs {
     std::string margin;                  // --margin M (implies --fit; empty: the scene's, 0.05)
     std::string scale;                   // --scale S (empty: 1, or a PNG's)
 };
+// The text chunks of a still: the scene, how it was rendered (mmr:render) and
+// the software, the same for `still` and `test` so their PNGs are the same bytes.
+std::vector<std::pair<std::string, std::string>> still_texts(const SceneSpec& spec, const RenderOptions& render,
+                                                             int step, int supersample);
 // --scale: a number above 0 and at most 16; throws mmr::Error naming the option.
 float parse_scale(const std::string& text);
 void add_scene_options(CLI::App* sub, SceneArgs& args);

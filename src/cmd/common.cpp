@@ -99,6 +99,29 @@ SceneSpec load_scene_args(const std::string& scene, const SceneArgs& a, std::opt
     return spec;
 }
 
+std::vector<std::pair<std::string, std::string>> still_texts(const SceneSpec& spec, const RenderOptions& render,
+                                                             int step, int supersample) {
+    RenderRecord made;
+    made.width = spec.output.width;
+    made.height = spec.output.height;
+    made.seed = spec.seed;
+    made.theme = theme_name(spec.output.theme);
+    const Rgba bg = spec.output.background_set
+                        ? Rgba{spec.output.background[0], spec.output.background[1], spec.output.background[2],
+                               spec.output.background_alpha}
+                        : theme_colors(spec.output.theme).background;
+    made.background = color_text(bg);
+    made.aa = render.aa == Antialias::Msaa ? "msaa" : render.aa == Antialias::None ? "none" : "smooth";
+    made.msaa = render.msaa;
+    made.step = step;
+    made.scale = render.scale;
+    made.supersample = supersample;
+    made.fit = spec.camera.fit;
+    made.margin = spec.camera.margin;
+    made.version = MMR_VERSION;
+    return {{"mmr:scene", spec.text}, {kRecordKey, record_text(made)}, {"Software", "mmr " MMR_VERSION}};
+}
+
 float parse_scale(const std::string& text) {
     char* end = nullptr;
     errno = 0;

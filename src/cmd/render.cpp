@@ -179,6 +179,7 @@ void run_render(const RenderArgs& a) {
         jobs.push_back(std::move(j));
     }
     batch::check_collisions(jobs, "-o " + a.output);
+    if (jobs.size() > 1) batch::make_output_folders(jobs, "-o " + a.output);
     if (jobs.size() == 1) {
         run_one(a, jobs[0], false);
         return;

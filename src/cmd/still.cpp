@@ -57,8 +57,6 @@ std::vector<int> parse_steps(const std::string& text) {
     return steps;
 }
 
-const char* aa_name(Antialias a) { return a == Antialias::Msaa ? "msaa" : a == Antialias::None ? "none" : "smooth"; }
-
 // One still: one scene (one step) written to every output of the job.
 void run_one(const StillArgs& o, const batch::Job& job, bool step_given) {
     using clock = std::chrono::steady_clock;
@@ -100,28 +98,9 @@ void run_one(const StillArgs& o, const batch::Job& job, bool step_given) {
     lap("scene parsed");
 
     Image img = render_still(spec, opts);
-    RenderRecord made;
-    made.width = spec.output.width;
-    made.height = spec.output.height;
-    made.seed = spec.seed;
-    made.theme = theme_name(spec.output.theme);
-    const Rgba bg = spec.output.background_set
-                        ? Rgba{spec.output.background[0], spec.output.background[1], spec.output.background[2],
-                               spec.output.background_alpha}
-                        : theme_colors(spec.output.theme).background;
-    made.background = color_text(bg);
-    made.aa = aa_name(opts.render.aa);
-    made.msaa = opts.render.msaa;
-    made.step = opts.step;
-    made.scale = opts.render.scale;
-    made.supersample = opts.supersample;
-    made.fit = spec.camera.fit;
-    made.margin = spec.camera.margin;
-    made.version = MMR_VERSION;
     // The scene and how it was rendered travel inside the PNG, so the picture
     // can be re-rendered from itself (mmr/record/record.h).
-    const std::vector<std::pair<std::string, std::string>> texts = {
-        {"mmr:scene", spec.text}, {kRecordKey, record_text(made)}, {"Software", "mmr " MMR_VERSION}};
+    const auto texts = still_texts(spec, opts.render, opts.step, opts.supersample);
     for (const std::string& out : job.outputs) {
         if (out == "-")
             write_png_stream(stdout, img, texts, "standard output");
@@ -159,6 +138,13 @@ void run_still(const StillArgs& o, bool step_given) {
     if (several && !o.reference.reference.empty())
         fail("--reference", "compares one still with one reference", "use 'mmr test' for many scenes");
     batch::check_collisions(jobs, "-o " + o.output);
+    if (jobs.size() > 1) {
+        // Folders a template names are made; then every output is checked once,
+        // before any scene renders.
+        batch::make_output_folders(jobs, "-o " + o.output);
+        for (const batch::Job& j : jobs)
+            for (const std::string& out : j.outputs) check_output_path(out, {".png"});
+    }
     if (jobs.size() == 1) {  // one scene: in this process, as always
         run_one(o, jobs[0], step_given);
         return;

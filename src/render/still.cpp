@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include "mmr/model/build_model.h"
 #include "mmr/timeline/animation.h"
 #include "mmr/timeline/fuse_check.h"
@@ -40,6 +41,17 @@ Image downsample(const Image& img, int n) {
     return out;
 }
 
+namespace {
+std::string gib(double bytes) {
+    char buf[32];
+    if (bytes >= double(1ull << 30))
+        std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1ull << 30));
+    else
+        std::snprintf(buf, sizeof buf, "%.0f MiB", bytes / double(1ull << 20));
+    return buf;
+}
+}  // namespace
+
 void check_supersample(int width, int height, int n, const RenderOptions& render) {
     if (n <= 1) return;
     const std::string opt = "--supersample " + std::to_string(n);
@@ -57,8 +69,8 @@ void check_supersample(int width, int height, int n, const RenderOptions& render
     const MemoryLimit lim = process_memory_limit();
     if (lim.bytes > 0 && need > 0.75 * lim.bytes)
         fail(opt,
-             "a " + size + " render needs about " + byte_size_text(uint64_t(need)) + ", more than the " +
-                 byte_size_text(uint64_t(0.75 * lim.bytes)) + " allowed (3/4 of " + lim.source + ")",
+             "a " + size + " render needs about " + gib(need) + ", more than the " + gib(0.75 * lim.bytes) +
+                 " allowed (3/4 of " + lim.source + ")",
              "use a smaller --supersample or --size");
 }
 

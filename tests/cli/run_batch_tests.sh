@@ -107,6 +107,40 @@ mkdir -p "$work/out/tseq"
   [ "$(color_type "$work/out/tseq/f000.png")" = 6 ] && ok || bad "transparent PNG sequence"
 expect_error "margin out of range" 1 "--margin 0.7: the margin is a fraction of the frame" -- still "$work/s/b.yaml" -o "$work/out/x.png" --margin 0.7
 
+# {stem} mirrors the scenes' folders: mmr makes them.
+(cd "$work" && "$MMR" still s/a.yaml t/b.yaml -o "tree/{stem}.png" --size 160x90 2>/dev/null) &&
+  [ -e "$work/tree/s/a.png" ] && [ -e "$work/tree/t/b.png" ] && ok || bad "{stem} folders: $(cd "$work" && find tree)"
+
+# --scale and --supersample: bad values, and a supersampled size over memory, with the numbers.
+expect_error "scale zero" 1 "--scale 0: the scale must be a number above 0 and at most 16" -- \
+  still "$work/s/b.yaml" -o "$work/out/x.png" --scale 0
+expect_error "scale absurd" 1 "at most 16" -- still "$work/s/b.yaml" -o "$work/out/x.png" --scale 1e9
+expect_error "supersample factor" 1 "--supersample 9: the factor must be from 1 to 8" -- \
+  still "$work/s/b.yaml" -o "$work/out/x.png" --supersample 9
+expect_error "supersample side" 1 "would be rendered at 24000x12000, over the 16384 pixels a side" -- \
+  still "$work/s/b.yaml" -o "$work/out/x.png" --size 3000x1500 --supersample 8
+out=$( (ulimit -v 3000000; "$MMR" still "$work/s/b.yaml" -o "$work/out/x.png" --size 4000x4000 --supersample 4) 2>&1)
+[[ "$out" == *"--supersample 4: a 16000x16000 render needs about 3.8 GiB, more than the"*"allowed (3/4 of"* ]] && ok ||
+  bad "supersample memory: $out"
+[ ! -e "$work/out/x.png" ] && ok || bad "a refused supersample left a file"
+"$MMR" still "$work/s/b.yaml" -o "$work/out/ss.png" --size 160x90 --supersample 2 &&
+  "$MMR" still "$work/out/ss.png" -o "$work/out/ss2.png" && cmp -s "$work/out/ss.png" "$work/out/ss2.png" && ok ||
+  bad "a supersampled still does not re-render to the same bytes"
+
+# SIGTERM during a batch reaches the running renders: exit 143 and no temporary
+# left (or, on a machine fast enough to finish first, exit 0 and every file).
+mkdir -p "$work/sig"
+"$MMR" still "$work/s" -o "$work/sig/{name}.png" --size 1920x1080 --supersample 2 --jobs 2 2>/dev/null &
+pid=$!
+sleep 0.5
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+leftover=$(ls -A "$work/sig" | grep -c tmp || true)
+if [ "$rc" = 143 ] && [ "$leftover" = 0 ]; then ok
+elif [ "$rc" = 0 ] && [ "$(ls "$work/sig" | wc -l)" = 3 ]; then ok
+else bad "SIGTERM in a batch: exit $rc, files: $(ls -A "$work/sig")"; fi
+
 # render: several scenes, brace list of formats, --jobs 2 = one by one.
 mkdir -p "$work/v" "$work/v1"
 "$MMR" render "$work/s/a.yaml" "$work/s/b.yaml" -o "$work/v/{name}.{gif,mp4}" --size 160x90 --fps 10 --duration 0.5 --jobs 2 -q &&

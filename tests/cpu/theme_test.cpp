@@ -2,6 +2,7 @@
 // colours on a white page (contrast), and what the draw list gets.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "mmr/core/error.h"
@@ -125,11 +126,22 @@ TEST_CASE("light theme in the draw list: white page, dark legends, guides, arrow
     // Same elements, same sizes; lightness mirrored so larger values are darker.
     REQUIRE(light.points.size() == dark.points.size());
     for (size_t i = 0; i < dark.points.size(); ++i) CHECK(light.points[i].size == dark.points[i].size);
-    auto lum = [](const PointVertex& p) { const float c[3] = {p.r, p.g, p.b}; return relative_luminance(c); };
-    double dark_max = 0, light_max = 0;
-    for (const auto& p : dark.points) dark_max = std::max(dark_max, lum(p));
-    for (const auto& p : light.points) light_max = std::max(light_max, lum(p));
-    CHECK(light_max < dark_max);
+    // HSL lightness of an element colour: (max + min) / 2 at full saturation.
+    auto hsl_l = [](const float* c) { return (std::max({c[0], c[1], c[2]}) + std::min({c[0], c[1], c[2]})) / 2; };
+    VizSettings viz;
+    const MagnitudeRange range{0, 1};
+    for (double x : {1.0, 0.5, 0.01, -0.3}) {
+        ElementLook d = element_look(x, range, viz);
+        viz.ink = true;
+        ElementLook l = element_look(x, range, viz);
+        viz.ink = false;
+        INFO("x = " << x);
+        CHECK(hsl_l(l.rgb) == doctest::Approx(0.95 - hsl_l(d.rgb)).epsilon(1e-4));
+        CHECK(l.size == d.size);
+    }
+    viz.ink = true;
+    // Larger magnitudes darker, as ink on paper.
+    CHECK(hsl_l(element_look(1.0, range, viz).rgb) < hsl_l(element_look(0.01, range, viz).rgb));
     // An explicit background wins over the theme's; transparent keeps alpha 0.
     const DrawList t = draw("expr: A @ B\noutput: {theme: light, background: transparent}\n");
     CHECK(t.background_alpha == 0);

@@ -55,6 +55,11 @@ struct Job {
 // twice), naming both inputs and the fix.
 void check_collisions(const std::vector<Job>& jobs, const std::string& option);
 
+// Creates the missing folders of every output (a template such as
+// out/{stem}.png mirrors the scenes' folders), before anything renders. Throws
+// mmr::Error naming the folder if one cannot be made.
+void make_output_folders(const std::vector<Job>& jobs, const std::string& option);
+
 // Runs run(job) for every job in child processes (fork), at most `jobs` at a
 // time, in order of the list. A job's exit status is what run returns (a child
 // that dies of a signal counts as failed). Returns the exit status of each job.
