@@ -20,28 +20,28 @@ done
 n=$(ls "$out/scenes" | wc -l)
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$n stills at $size"
-declare -A all
+declare -A all cpu
 for _ in $(seq 1 "$runs"); do
   for j in 1 2; do
     rm -f "$out/png/"*
-    t0=$(date +%s.%N)
-    "$mmr" still "$out/scenes" -o "$out/png/{name}.png" --size "$size" --jobs "$j" 2>/dev/null
-    t1=$(date +%s.%N)
-    all[$j]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", b - a}') "
+    env time -f "%e %U %S" -o "$out/t" "$mmr" still "$out/scenes" -o "$out/png/{name}.png" --size "$size" --jobs "$j" 2>/dev/null
+    read -r wall user sys < "$out/t"
+    all[$j]+="$wall "
+    cpu[$j]+="$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}') "
   done
 done
 for j in 1 2; do
   read -r -a ts <<< "${all[$j]}"
   best=$(printf '%s\n' "${ts[@]}" | sort -n | head -1)
   med=$(printf '%s\n' "${ts[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf -- '--jobs %d: best %.2f s, median %.2f s (%s)\n' "$j" "$best" "$med" "${all[$j]}"
+  printf -- '--jobs %d: wall best %.2f s, median %.2f s (%s); CPU s (user+sys): %s\n' "$j" "$best" "$med" "${all[$j]}" "${cpu[$j]}"
 done
 b1=$(printf '%s\n' ${all[1]} | sort -n | head -1)
 b2=$(printf '%s\n' ${all[2]} | sort -n | head -1)
 awk -v a="$b1" -v b="$b2" 'BEGIN {printf "ratio jobs1/jobs2 (best): %.2f\n", a / b}'
-echo "supersample (pitch.yaml at $size, wall s and peak RSS MiB):"
+echo "supersample (pitch.yaml at $size: wall, CPU user+sys, peak RSS):"
 for ss in 1 2 4; do
-  env time -f "%e %M" -o "$out/t" "$mmr" still scenes/pitch.yaml -o "$out/ss.png" --size "$size" --supersample "$ss"
-  read -r t m < "$out/t"
-  printf '  --supersample %d: %s s, %d MiB\n' "$ss" "$t" "$((m / 1024))"
+  env time -f "%e %U %S %M" -o "$out/t" "$mmr" still scenes/pitch.yaml -o "$out/ss.png" --size "$size" --supersample "$ss"
+  read -r t u sy m < "$out/t"
+  printf '  --supersample %d: wall %s s, CPU %s s, %d MiB\n' "$ss" "$t" "$(awk -v u="$u" -v s="$sy" 'BEGIN {printf "%.2f", u + s}')" "$((m / 1024))"
 done
