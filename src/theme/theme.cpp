@@ -120,7 +120,7 @@ const ThemeColors& theme_colors(ThemeKind t) {
 float row_guide_grey(ThemeKind t, double level) {
     const float g = float(srgb_encode(level));
     // Light: the ink scaled so that the default level (0.6) lands at mid grey
-    // (#747474, 4.6:1 on white): the lattice reads without blackening the cubes.
+    // (#757575, 4.6:1 on white): the lattice reads without blackening the cubes.
     return t == ThemeKind::Light ? 1.0f - 0.68f * g : g;
 }
 
