@@ -22,7 +22,7 @@ flat out vec4 g_sample_along;   // per sample: offset added to g_pos.y
 
 // A pixel centre farther than 0.5 + 0.395 px (the farthest sample's offset)
 // from the rectangle has no sample inside it.
-const float kReach = 0.9;
+uniform float u_reach;  // how far the quad reaches past the line: 0.9 px, more with --scale
 // The standard 4x sample positions (llvmpipe's, and those of D3D and so of
 // browsers), relative to the pixel centre, GL window coordinates (y up).
 const vec2 kSamples[4] = vec2[4](vec2(-0.125, -0.375), vec2(0.375, -0.125), vec2(-0.375, 0.125),
@@ -57,8 +57,8 @@ void main() {
         sample_along[k] = dot(kSamples[k], along);
     }
     for (int i = 0; i < 4; ++i) {
-        float u = i < 2 ? -kReach : len + kReach;
-        float v = (i % 2 == 0) ? -kReach : kReach;
+        float u = i < 2 ? -u_reach : len + u_reach;
+        float v = (i % 2 == 0) ? -u_reach : u_reach;
         vec2 s = sa + along * u + across * v;
         gl_Position = vec4(s / u_viewport * 2.0 - 1.0, na.z + dz * u, 1.0);
         g_rgb = ca + dc * u;

@@ -6,12 +6,13 @@ layout(location = 2) in vec3 a_rgb;
 uniform mat4 u_view;
 uniform mat4 u_proj;
 uniform float u_max_point;  // implementation limit (255 on llvmpipe)
+uniform float u_min_point;  // 1 pixel, times --scale
 out vec3 v_rgb;
 
 void main() {
     vec4 view = u_view * vec4(a_pos, 1.0);
     gl_Position = u_proj * view;
     // Behind the camera the size goes negative; those points are clipped anyway.
-    gl_PointSize = clamp(a_size / -view.z, 1.0, u_max_point);
+    gl_PointSize = clamp(a_size / -view.z, u_min_point, u_max_point);
     v_rgb = a_rgb;
 }

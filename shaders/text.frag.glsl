@@ -30,5 +30,7 @@ void main() {
         alpha = clamp((d - 0.5) / w + 0.5, 0.0, 1.0);
         if (u_mode == 1 ? alpha <= 0.0 : d < 0.5) discard;
     }
-    o_color = vec4(u_rgb, alpha);
+    // Alpha-tested text (mode 0) is opaque where drawn (matters only for
+    // frames with an alpha channel: opaque frames do not write alpha).
+    o_color = vec4(u_rgb, u_mode == 0 ? 1.0 : alpha);
 }

@@ -4,7 +4,11 @@
 #include <CLI/CLI.hpp>
 
 #include "mmr/core/error.h"
+#include "mmr/gl/backend.h"
+#include "mmr/record/record.h"
 #include "mmr/scene/scene_spec.h"
+
+#include <optional>
 
 namespace mmr::cmd {
 
@@ -36,10 +40,26 @@ struct SceneArgs {
     std::string aa;                      // --aa (empty: the default, smooth)
     int msaa = -1;                       // --msaa, alias of --aa (-1: not given)
     std::string max_elements, max_multiply_adds;  // --max-elements, --max-multiply-adds (empty: default)
+    std::string background;              // --background COLOR|transparent (empty: the scene's)
+    std::string theme;                   // --theme dark|light (empty: the scene's)
+    bool fit = false;                    // --fit: camera distance that frames everything
+    std::string margin;                  // --margin M (implies --fit; empty: the scene's, 0.05)
+    std::string scale;                   // --scale S (empty: 1, or a PNG's)
 };
+// The text chunks of a still: the scene, how it was rendered (mmr:render) and
+// the software, the same for `still` and `test` so their PNGs are the same bytes.
+std::vector<std::pair<std::string, std::string>> still_texts(const SceneSpec& spec, const RenderOptions& render,
+                                                             int step, int supersample);
+// --scale: a number above 0 and at most 16; throws mmr::Error naming the option.
+float parse_scale(const std::string& text);
 void add_scene_options(CLI::App* sub, SceneArgs& args);
 // Loads a scene file or mm link and applies --seed and --size.
-SceneSpec load_scene_args(const std::string& scene, const SceneArgs& args);
+// A PNG written by mmr: its stored size, seed, theme and background (its render
+// record) apply first, the options after; `record` (if given) receives the record.
+SceneSpec load_scene_args(const std::string& scene, const SceneArgs& args,
+                          std::optional<RenderRecord>* record = nullptr);
+// Applies --theme and --background to a loaded scene; throws mmr::Error on unknown names.
+void apply_look_args(SceneSpec& spec, const SceneArgs& args);
 
 // What a subcommand's --help ends with, and the usage line its command-line
 // errors print: `usage` is e.g. "SCENE -o OUT.png [options]", `examples` whole

@@ -13,6 +13,9 @@
 #include "mmr/core/error.h"
 #include "mmr/core/quote.h"
 #include "mmr/scene/load_scene.h"
+#include "mmr/theme/theme.h"
+#include "mmr/encode/png.h"
+#include "mmr/render/still.h"
 
 namespace mmr::cmd {
 
@@ -45,20 +48,104 @@ void add_scene_options(CLI::App* sub, SceneArgs& a) {
         ->check(CLI::IsMember({"msaa", "smooth", "none"}));
     sub->add_option("--msaa", a.msaa, "Alias: --msaa 2|4 = --aa msaa with that many samples, --msaa 0 = --aa none")
         ->check(CLI::IsMember({0, 2, 4}));
+    sub->add_option("--background", a.background,
+                    "Page colour: #rrggbb, #rrggbbaa, a CSS name (white, ...) or transparent (RGBA PNG); "
+                    "default the scene's output.background, else the theme's");
+    sub->add_option("--theme", a.theme,
+                    "dark (default: mm's look) or light (legends, guides, arrows and shading for a white page)");
+    sub->add_option("--scale", a.scale,
+                    "Multiply line widths and the smallest sprite size (1 pixel) by S, e.g. 2 for a 3840x2160 "
+                    "render that looks like the 1920x1080 one enlarged (default 1)");
+    sub->add_flag("--fit", a.fit,
+                  "Move the camera along its direction so that everything drawn fits in the frame with a margin");
+    sub->add_option("--margin", a.margin,
+                    "With --fit (implied): the margin on each side, a fraction of the frame from 0 to 0.45 "
+                    "(default 0.05)");
     sub->add_option("--max-elements", a.max_elements,
                     "Refuse scenes that draw more matrix elements than this (default 2e7)");
     sub->add_option("--max-multiply-adds", a.max_multiply_adds,
                     "Refuse scenes whose matmuls need more multiply-adds than this (default 4e9)");
 }
 
-SceneSpec load_scene_args(const std::string& scene, const SceneArgs& a) {
+SceneSpec load_scene_args(const std::string& scene, const SceneArgs& a, std::optional<RenderRecord>* record) {
     SceneSpec spec = load_scene(scene, LoadOptions{a.data_dirs, a.allow_any_path});  // a file or an mm link
+    // A PNG written by mmr also says how it was rendered (mmr/record/record.h):
+    // those settings apply unless an option overrides them.
+    if (!is_link_argument(scene) && scene.size() > 4 && scene.compare(scene.size() - 4, 4, ".png") == 0) {
+        if (auto rec = find_record(read_png_texts(scene), scene)) {
+            spec.output.width = rec->width;
+            spec.output.height = rec->height;
+            spec.seed = rec->seed;
+            std::string guess;
+            if (auto t = parse_theme(rec->theme, &guess)) spec.output.theme = *t;
+            else fail(scene, "its " + std::string(kRecordKey) + " text names an unknown theme '" + shown_value(rec->theme) + "'", "give the scene file instead");
+            if (auto c = parse_color(rec->background)) {
+                spec.output.background[0] = c->r, spec.output.background[1] = c->g, spec.output.background[2] = c->b;
+                spec.output.background_alpha = c->a;
+                spec.output.background_set = true;
+            } else {
+                fail(scene, "its " + std::string(kRecordKey) + " text has a malformed background '" + shown_value(rec->background) + "'", "give the scene file instead");
+            }
+            spec.camera.fit = rec->fit;
+            spec.camera.margin = rec->margin;
+            if (record) *record = rec;
+        }
+    }
     if (!a.seed.empty()) spec.seed = parse_seed(a.seed);
     if (!a.size.empty()) parse_size(a.size, spec.output.width, spec.output.height);
+    apply_look_args(spec, a);
     if (!a.max_elements.empty()) spec.max_elements = parse_limit(a.max_elements, "--max-elements");
     if (!a.max_multiply_adds.empty())
         spec.max_multiply_adds = parse_limit(a.max_multiply_adds, "--max-multiply-adds");
     return spec;
+}
+
+std::vector<std::pair<std::string, std::string>> still_texts(const SceneSpec& spec, const RenderOptions& render,
+                                                             int step, int supersample) {
+    return still_png_texts(spec, render, step, supersample);
+}
+
+float parse_scale(const std::string& text) {
+    char* end = nullptr;
+    errno = 0;
+    const double s = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+    if (text.empty() || *end || errno || !std::isfinite(s) || !(s > 0) || s > 16)
+        fail("--scale " + shown_value(text), "the scale must be a number above 0 and at most 16",
+             "write e.g. '--scale 2' for lines twice as wide (a 4K picture that looks like the 1080p one)");
+    return float(s);
+}
+
+void apply_look_args(SceneSpec& spec, const SceneArgs& a) {
+    if (!a.theme.empty()) {
+        std::string guess;
+        const auto t = parse_theme(a.theme, &guess);
+        if (!t)
+            fail("--theme " + shown_value(a.theme), "unknown theme",
+                 (guess.empty() ? "" : "did you mean '" + guess + "'? ") +
+                     "choose dark (mm's look) or light (for a white page); see docs/look.md");
+        spec.output.theme = *t;
+    }
+    if (a.fit) spec.camera.fit = true;
+    if (!a.margin.empty()) {
+        char* end = nullptr;
+        const double m = std::strtod(a.margin.c_str(), &end);
+        if (*end || !std::isfinite(m) || m < 0 || m > 0.45)
+            fail("--margin " + shown_value(a.margin), "the margin is a fraction of the frame from 0 to 0.45",
+                 "write e.g. '--margin 0.05' (5 % on each side)");
+        spec.camera.fit = true;
+        spec.camera.margin = m;
+    }
+    if (!a.background.empty()) {
+        std::string guess;
+        const auto c = parse_color(a.background, &guess);
+        if (!c)
+            fail("--background " + shown_value(a.background), "not a colour",
+                 (guess.empty() ? "" : "did you mean '" + guess + "'? ") +
+                     "write #rrggbb, #rrggbbaa, a CSS name such as white or grey, or transparent (docs/look.md)");
+        spec.output.background[0] = c->r, spec.output.background[1] = c->g, spec.output.background[2] = c->b;
+        spec.output.background_alpha = c->a;
+        spec.output.background_set = true;
+    }
 }
 
 namespace {

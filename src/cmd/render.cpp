@@ -8,6 +8,7 @@
 #include <string>
 
 #include "commands.h"
+#include "mmr/batch/batch.h"
 #include "mmr/compare/reference_check.h"  // json_string
 #include "mmr/core/error.h"
 #include "mmr/core/interrupt.h"
@@ -18,7 +19,9 @@ namespace mmr::cmd {
 namespace {
 
 struct RenderArgs {
-    std::string scene, output, frames, preset;  // preset "": x264's veryfast
+    std::vector<std::string> scenes;  // files, folders, patterns, links
+    int jobs = 1;                     // --jobs
+    std::string output, frames, preset;  // preset "": x264's veryfast
     SceneArgs common;  // --data-dir --size --seed --backend --aa --msaa
     double fps = 30, cycles = 1, duration = 0;
     int crf = -1;                  // -1: the codec's default
@@ -53,7 +56,7 @@ public:
         else if (mode == "bar") mode_ = ProgressMode::Bar;
         else if (mode == "plain") mode_ = ProgressMode::Plain;
         else if (mode == "json") mode_ = ProgressMode::Json;
-        else mode_ = isatty(2) && !verbose ? ProgressMode::Bar : ProgressMode::Summary;  // auto
+        else mode_ = mode == "auto" && isatty(2) && !verbose ? ProgressMode::Bar : ProgressMode::Summary;  // auto
     }
 
     void start() { start_ = last_ = std::chrono::steady_clock::now(); }
@@ -117,10 +120,11 @@ private:
     int64_t first_done_ = 0;  // frames done at first_
 };
 
-void run_render(const RenderArgs& a) {
+void run_one(const RenderArgs& a, const batch::Job& job, bool in_batch) {
     VideoRenderOptions o;
     o.backend = parse_backend(a.common.backend);
     o.render = render_options(a.common.aa, a.common.msaa);
+    if (!a.common.scale.empty()) o.render.scale = parse_scale(a.common.scale);
     o.video.fps = a.fps;
     o.video.crf = a.crf;
     o.video.preset = a.preset;
@@ -135,22 +139,24 @@ void run_render(const RenderArgs& a) {
     o.frames = a.frames;
     o.flat_view = a.view == "flat";
     if (!a.max_frames.empty()) o.max_frames = parse_limit(a.max_frames, "--max-frames");
-    Progress progress(a.progress, a.quiet, a.verbose);
+    // In a batch, a bar per process would overwrite the others': summaries only.
+    Progress progress(in_batch && a.progress == "auto" ? "plain-summary" : a.progress, a.quiet, a.verbose);
     o.on_frame = [&](int64_t done, int64_t total) { progress(done, total); };
     // SIGINT, SIGTERM, SIGHUP (mmr/core/interrupt.h): the handler removes the
     // temporary output (file, or folder of a PNG sequence), kills a running
     // JavaScript evaluator and ends mmr with 128 + n at once. Between frames the
     // loop also checks for a signal that a critical section deferred.
-    interrupt::install(a.output + " was not written");
+    const std::string shown = job.outputs.size() == 1 ? job.outputs[0] : job.outputs[0] + " and the others";
+    interrupt::install(shown + " was not written");
     o.interrupted = [] { return interrupt::received() != 0; };
 
-    SceneSpec spec = load_scene_args(a.scene, a.common);
+    SceneSpec spec = load_scene_args(job.input.path, a.common);
     apply_js_errors(spec, a.js_errors);
 
     progress.start();
     VideoRenderStats st;
     try {
-        st = render_video(spec, a.output, o);
+        st = render_video(spec, job.outputs, o);
     } catch (...) {
         progress.interrupt();
         throw;
@@ -169,7 +175,35 @@ void run_render(const RenderArgs& a) {
                      (long long)st.last, st.period, st.seconds, n / st.seconds, st.anim_ms,
                      st.gl_ms, st.encode_wait_ms);
     }
-    progress.finish(a.output, st.last - st.first + 1, st.seconds);
+    progress.finish(shown, st.last - st.first + 1, st.seconds);
+}
+
+void run_render(const RenderArgs& a) {
+    if (a.output == "-")
+        fail("-o -", "a video is written to files, not to standard output", "give a file name, e.g. -o out.mp4");
+    if (a.jobs < 1) fail("--jobs " + std::to_string(a.jobs), "needs at least 1", "write e.g. '--jobs 2'");
+    const std::vector<batch::Input> inputs = batch::expand_inputs(a.scenes, is_link_argument);
+    const std::vector<std::string> patterns = batch::expand_braces(a.output);
+    std::vector<batch::Job> jobs;
+    for (const batch::Input& in : inputs) {
+        batch::Job j;
+        j.input = in;
+        for (const std::string& p : patterns) j.outputs.push_back(batch::fill_template(p, in, -1, true, "-o " + a.output));
+        jobs.push_back(std::move(j));
+    }
+    batch::check_collisions(jobs, "-o " + a.output);
+    if (jobs.size() > 1) batch::make_output_folders(jobs, "-o " + a.output);
+    if (jobs.size() == 1) {
+        run_one(a, jobs[0], false);
+        return;
+    }
+    const std::vector<int> status = batch::run_jobs(jobs, a.jobs, [&](const batch::Job& j) {
+        run_one(a, j, true);
+        return 0;
+    });
+    if (!a.quiet) std::fprintf(stderr, "%s\n", batch::summary("render", jobs, status).c_str());
+    for (int st : status)
+        if (st != 0) throw CLI::RuntimeError(1);
 }
 
 }  // namespace
@@ -177,12 +211,17 @@ void run_render(const RenderArgs& a) {
 void add_render(CLI::App& app) {
     auto a = std::make_shared<RenderArgs>();
     CLI::App* sub = app.add_subcommand(
-        "render", "Render a scene's animation to a video (MP4, WebM, MOV, WebP, APNG, GIF) or a PNG sequence");
-    sub->add_option("scene", a->scene, "Scene file (YAML), mm link (quoted) or params JSON file")->required();
+        "render", "Render scenes' animations to videos (MP4, WebM, MOV, WebP, APNG, GIF) or PNG sequences");
+    sub->add_option("scene", a->scenes,
+                    "Scene files (YAML), folders of scenes, patterns ('scenes/*.yaml'), mm links (quoted), params "
+                    "JSON files or PNGs written by mmr")
+        ->required();
     sub->add_option("-o,--output", a->output,
                     "Output: video.mp4 (H.264), video.webm (VP9), edit.mov (ProRes 4444), anim.webp, anim.apng "
-                    "or anim.png (APNG), anim.gif, or frames/f{frame:04}.png for a PNG sequence")
+                    "or anim.png (APNG), anim.gif, or frames/f{frame:04}.png for a PNG sequence; a template with "
+                    "{name} {stem} {dir} for several scenes; a brace list x.{mp4,webm} for several formats")
         ->required();
+    sub->add_option("--jobs", a->jobs, "Render this many scenes at once, each in its own process (default 1)");
     add_scene_options(sub, a->common);
     sub->add_option("--fps", a->fps, "Frames per second (default 30)");
     sub->add_option("--cycles", a->cycles, "How many root cycles of the animation (default 1)");
@@ -216,10 +255,11 @@ void add_render(CLI::App& app) {
     add_js_errors_option(sub, a->js_errors);
     sub->add_flag("-q,--quiet", a->quiet, "Print nothing but errors (no progress, no summary)");
     sub->add_flag("-v,--verbose", a->verbose, "Print the renderer, encoder and where the time went");
-    describe(sub, "SCENE -o OUT.mp4|.webm|.mov|.webp|.apng|.gif|DIR/f{frame:04}.png [options]",
+    describe(sub, "SCENE... -o OUT.mp4|.webm|.mov|.webp|.apng|.gif|DIR/f{frame:04}.png|TEMPLATE [options]",
              {"mmr render scenes/dotprod.yaml -o dotprod.mp4 --size 1920x1080 --fps 30",
               "mmr render scenes/dotprod.yaml -o dotprod.webm --hold 1.5 --poster dotprod.png",
-              "mmr render scenes/dotprod.yaml -o frames/f{frame:04}.png --frames 0:99 --progress json"},
+              "mmr render scenes/dotprod.yaml -o frames/f{frame:04}.png --frames 0:99 --progress json",
+              "mmr render scenes/ -o videos/{name}.{mp4,webm} --jobs 2"},
              std::string("0 written, 1 bad input or render failure, 2 usage error, 3 internal error, ") +
                  kInterruptedCodes);
     sub->callback([a] { run_render(*a); });

@@ -114,9 +114,9 @@ SceneResult run_one(const std::string& name, const std::string& scene_path, cons
         StillOptions sopts;
         sopts.backend = parse_backend(o.common.backend);
         sopts.render = render_options(o.common.aa, o.common.msaa);
+        if (!o.common.scale.empty()) sopts.render.scale = parse_scale(o.common.scale);
         Image img = render_still(spec, sopts);
-        const std::vector<std::pair<std::string, std::string>> texts = {{"mmr:scene", spec.text},
-                                                                        {"Software", "mmr " MMR_VERSION}};
+        const auto texts = still_texts(spec, sopts.render, 0, 1);
         // With --update and no --out or --report, the references are the only files written.
         if (!o.update || !out_dir.empty()) {
             r.actual_path = join(out_dir, name + ".png");

@@ -2,6 +2,10 @@
 
 #include "mmr/look/look.h"
 #include "mmr/text/text.h"
+#include "mmr/theme/theme.h"
+#include "mmr/framing/fit.h"
+
+#include <cmath>
 
 namespace mmr {
 
@@ -18,19 +22,46 @@ DrawList build_draw_list(const Model& model, const Layout& layout, int width, in
     DrawList dl;
     dl.width = width;
     dl.height = height;
-    for (int i = 0; i < 3; ++i) dl.background[i] = model.output.background[i];
+    const ThemeKind theme = model.output.theme;
+    const ThemeColors& th = theme_colors(theme);
+    if (model.output.background_set) {
+        for (int i = 0; i < 3; ++i) dl.background[i] = model.output.background[i];
+        dl.background_alpha = model.output.background_alpha;
+    } else {
+        dl.background[0] = th.background.r, dl.background[1] = th.background.g, dl.background[2] = th.background.b;
+        dl.background_alpha = th.background.a;
+    }
+    for (int i = 0; i < 3; ++i) dl.text_rgb[i] = th.text_rgb[i];
     dl.camera = camera_view(model.camera, layout, width, height);
     dl.atlas = &Font::default_font().atlas();
 
     for (const MatrixPlacement& mp : layout.matrices) {
         add_elements(model, mp, width, height, dl.points);
         const Node& style = mp.role == MatrixRole::Result ? *mp.node : *mp.owner;
-        add_row_guides(mp, style.deco.row_guides, dl.lines);
+        add_row_guides(mp, style.deco.row_guides, dl.lines, theme);
         add_legends(model, mp, dl.camera, dl.text);
     }
     for (const CubePlacement& cube : layout.cubes)
-        add_flow_guide(cube, cube.node->deco.flow_guides, dl.flow);
+        add_flow_guide(cube, cube.node->deco.flow_guides, dl.flow, theme);
     if (model.root->deco.axes) add_axes(dl.lines);
+    if (model.camera.fit) {
+        // Legends turn to face the camera: fit, re-lay them out for the new
+        // camera, and again until the distance settles.
+        for (int pass = 0; pass < 4; ++pass) {
+            const CameraView before = dl.camera;
+            dl.camera = fit_camera(dl, model.camera.margin);
+            dl.text.clear();
+            for (const MatrixPlacement& mp : layout.matrices) add_legends(model, mp, dl.camera, dl.text);
+            if (std::fabs(before.position[0] - dl.camera.position[0]) +
+                    std::fabs(before.position[1] - dl.camera.position[1]) +
+                    std::fabs(before.position[2] - dl.camera.position[2]) <
+                1e-4f * (1 + std::fabs(dl.camera.position[0])))
+                break;
+        }
+        // The distance for the legends as they are now laid out (moving along
+        // the view axis does not turn them).
+        dl.camera = fit_camera(dl, model.camera.margin);
+    }
     return dl;
 }
 

@@ -4,12 +4,13 @@
 
 #include "mmr/draw/build_draw_list.h"
 #include "mmr/look/look.h"
+#include "mmr/theme/theme.h"
 
 namespace mmr {
 
-void add_row_guides(const MatrixPlacement& mp, double level, std::vector<LineVertex>& out) {
+void add_row_guides(const MatrixPlacement& mp, double level, std::vector<LineVertex>& out, ThemeKind theme) {
     if (level <= 0) return;
-    const float grey = float(srgb_encode(level));  // lines are sRGB-encoded on output
+    const float grey = row_guide_grey(theme, level);  // lines are sRGB-encoded on output
     auto emit = [&](double x0, double y0, double x1, double y1) {
         glm::dvec4 a = mp.frame * glm::dvec4(x0, y0, 0, 1);
         glm::dvec4 b = mp.frame * glm::dvec4(x1, y1, 0, 1);
@@ -37,7 +38,7 @@ void add_row_guides(const MatrixPlacement& mp, double level, std::vector<LineVer
     }
 }
 
-void add_flow_guide(const CubePlacement& cube, double s, std::vector<TriVertex>& out) {
+void add_flow_guide(const CubePlacement& cube, double s, std::vector<TriVertex>& out, ThemeKind theme) {
     if (s <= 0) return;
     const double g = cube.gap;
     const Orientation& o = cube.node->orient;
@@ -51,11 +52,11 @@ void add_flow_guide(const CubePlacement& cube, double s, std::vector<TriVertex>&
         glm::dvec4 w = cube.local * glm::dvec4(p, 1.0);
         out.push_back({float(w.x), float(w.y), float(w.z), rgb[0], rgb[1], rgb[2], alpha});
     };
-    const float blue[3] = {150 / 255.f, 200 / 255.f, 255 / 255.f};
+    const float* blue = theme_colors(theme).flow_blue;  // mm's (150, 200, 255) on dark
     emit({pl(cw - (cw - g + cube.scatter_left) * s), ch, pr(cd)}, blue, a);
     emit({pl(cw), ch, pr(cd)}, blue, a);
     emit({pl(cw), ch, pr(cd - (cd - g) * s)}, blue, 1.0f);
-    const float red[3] = {255 / 255.f, 150 / 255.f, 150 / 255.f};
+    const float* red = theme_colors(theme).flow_red;  // mm's (255, 150, 150) on dark
     emit({cw, pt(ch - (ch - g + cube.scatter_right) * s), pr(cd)}, red, a);
     emit({cw, ch, pr(cd)}, red, a);
     emit({cw, ch, pr(cd - (cd - g) * s)}, red, 1.0f);

@@ -321,4 +321,56 @@ std::unique_ptr<FrameSink> open_frame_sink(const std::string& path, const VideoO
     return open_av_sink(path, opts, f);
 }
 
+namespace {
+
+// Several outputs of one render ({mp4,gif}): every frame goes to each sink.
+class FanoutSink final : public FrameSink {
+public:
+    explicit FanoutSink(std::vector<std::unique_ptr<FrameSink>> sinks) : sinks_(std::move(sinks)) {}
+    ~FanoutSink() override { abort(); }
+    void write(const Image& frame) override {
+        try {
+            for (auto& s : sinks_) s->write(frame);
+        } catch (...) {
+            abort();
+            throw;
+        }
+    }
+    void finish() override {
+        size_t i = 0;
+        try {
+            for (; i < sinks_.size(); ++i) sinks_[i]->finish();
+        } catch (...) {
+            for (size_t k = i; k < sinks_.size(); ++k) sinks_[k]->abort();
+            throw;
+        }
+    }
+    void abort() override {
+        for (auto& s : sinks_) s->abort();
+    }
+    std::string description() const override {
+        std::string d;
+        for (const auto& s : sinks_) d += (d.empty() ? "" : "; ") + s->description();
+        return d;
+    }
+    std::string note() const override {
+        for (const auto& s : sinks_)
+            if (!s->note().empty()) return s->note();
+        return "";
+    }
+
+private:
+    std::vector<std::unique_ptr<FrameSink>> sinks_;
+};
+
+}  // namespace
+
+std::unique_ptr<FrameSink> open_frame_sinks(const std::vector<std::string>& paths, const VideoOptions& opts) {
+    for (const auto& p : paths) check_frame_sink(p, opts);
+    if (paths.size() == 1) return open_frame_sink(paths[0], opts);
+    std::vector<std::unique_ptr<FrameSink>> sinks;
+    for (const auto& p : paths) sinks.push_back(open_frame_sink(p, opts));
+    return std::make_unique<FanoutSink>(std::move(sinks));
+}
+
 }  // namespace mmr

@@ -229,7 +229,36 @@ bool parse_text_chunk(const std::string& path, const char* type, const std::stri
     return true;
 }
 
+// iTXt chunks (uncompressed) pointing into `texts`, which must outlive them.
+std::vector<png_text> text_chunks(const std::vector<std::pair<std::string, std::string>>& texts) {
+    std::vector<png_text> chunks(texts.size());
+    for (size_t i = 0; i < texts.size(); ++i) {
+        png_text& c = chunks[i];
+        std::memset(&c, 0, sizeof c);
+        c.compression = PNG_ITXT_COMPRESSION_NONE;
+        c.key = const_cast<char*>(texts[i].first.c_str());
+        c.text = const_cast<char*>(texts[i].second.c_str());
+        c.itxt_length = texts[i].second.size();
+        c.lang = const_cast<char*>("");
+        c.lang_key = const_cast<char*>("");
+    }
+    return chunks;
+}
+
 }  // namespace
+
+void write_png_stream(std::FILE* f, const Image& img, const std::vector<std::pair<std::string, std::string>>& texts,
+                      const std::string& where) {
+    if (img.width <= 0 || img.height <= 0 || img.rgba.size() != size_t(img.width) * img.height * 4)
+        throw Error(where + ": cannot write an empty or inconsistent image");
+    std::vector<png_text> chunks = text_chunks(texts);
+    PngErr err{};
+    errno = 0;
+    bool ok = write_stream(f, img, chunks.data(), int(chunks.size()), &err);
+    int e = errno;
+    if (ok && std::fflush(f) != 0) ok = false, e = errno, std::strcpy(err.msg, "write error");
+    if (!ok) throw Error(where + ": cannot write (" + (e ? std::strerror(e) : err.msg) + ")");
+}
 
 void write_png(const std::string& path, const Image& img,
                const std::vector<std::pair<std::string, std::string>>& texts) {
@@ -264,17 +293,7 @@ void write_png(const std::string& path, const Image& img,
         fail_with(std::strerror(e));
     }
 
-    std::vector<png_text> chunks(texts.size());
-    for (size_t i = 0; i < texts.size(); ++i) {
-        png_text& c = chunks[i];
-        std::memset(&c, 0, sizeof c);
-        c.compression = PNG_ITXT_COMPRESSION_NONE;
-        c.key = const_cast<char*>(texts[i].first.c_str());
-        c.text = const_cast<char*>(texts[i].second.c_str());
-        c.itxt_length = texts[i].second.size();
-        c.lang = const_cast<char*>("");
-        c.lang_key = const_cast<char*>("");
-    }
+    std::vector<png_text> chunks = text_chunks(texts);
     PngErr err{};
     errno = 0;
     bool ok = write_stream(f, img, chunks.data(), int(chunks.size()), &err);

@@ -12,7 +12,7 @@ namespace mmr {
     X(GetString, GETSTRING) X(GetIntegerv, GETINTEGERV) X(GetFloatv, GETFLOATV)  \
     X(GetError, GETERROR) X(Enable, ENABLE) X(Disable, DISABLE)                  \
     X(Viewport, VIEWPORT) X(ClearColor, CLEARCOLOR) X(ClearDepth, CLEARDEPTH)    \
-    X(Clear, CLEAR) X(ColorMask, COLORMASK) X(DepthMask, DEPTHMASK)              \
+    X(Clear, CLEAR) X(LineWidth, LINEWIDTH) X(ColorMask, COLORMASK) X(DepthMask, DEPTHMASK)              \
     X(DepthFunc, DEPTHFUNC) X(BlendFuncSeparate, BLENDFUNCSEPARATE)              \
     X(Finish, FINISH) X(ReadPixels, READPIXELS) X(PixelStorei, PIXELSTOREI)      \
     X(ReadBuffer, READBUFFER) X(DrawBuffer, DRAWBUFFER)  \

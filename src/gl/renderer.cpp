@@ -103,6 +103,10 @@ public:
         GLfloat range[2] = {1, 1};
         gl_.GetFloatv(GL_POINT_SIZE_RANGE, range);
         max_point_ = range[1];
+        GLfloat lines[2] = {1, 1};
+        gl_.GetFloatv(GL_ALIASED_LINE_WIDTH_RANGE, lines);
+        max_line_ = lines[1];
+        scale_ = opts_.scale > 0 ? opts_.scale : 1.0f;
 
         for (int p = 0; p < kPasses; ++p) {
             const Shaders& sh = !smooth_ ? kShaders[p] : p == kLines ? kSmoothLines : p == kFlow ? kSmoothFlow
@@ -153,7 +157,14 @@ public:
         gl_.Disable(GL_SCISSOR_TEST);  // (clears obey it)
         gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
         gl_.DepthMask(GL_TRUE);
-        gl_.ClearColor(list.background[0], list.background[1], list.background[2], 1.0f);
+        // A background with alpha < 1 (transparent): the frame accumulates
+        // premultiplied colour and alpha over it (every blend below is
+        // src-alpha / one-minus-src-alpha on colour and one / one-minus-src-alpha
+        // on alpha, which is premultiplied "over"), and read_back turns it into
+        // straight alpha. Opaque frames keep alpha at 1 as before.
+        alpha_ = list.background_alpha < 1;
+        const float bga = alpha_ ? std::max(0.0f, list.background_alpha) : 1.0f;
+        gl_.ClearColor(list.background[0] * bga, list.background[1] * bga, list.background[2] * bga, bga);
         gl_.ClearDepth(1.0);
         if (smooth_) {  // its stencil buffer, cleared with depth: cheaper than alone
             gl_.ClearStencil(0);
@@ -164,7 +175,7 @@ public:
         }
         // Alpha stays 1 from the clear: the frame is opaque whatever the
         // passes output as alpha (text coverage, flow translucency).
-        gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
+        gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, alpha_ ? GL_TRUE : GL_FALSE);
 
         const CameraView& cam = list.camera;
         glm::mat4 view = glm::lookAt(glm::make_vec3(cam.position), glm::make_vec3(cam.target),
@@ -190,6 +201,7 @@ public:
             gl_.UniformMatrix4fv(uniform(kPoints, "u_view"), 1, GL_FALSE, glm::value_ptr(view));
             gl_.UniformMatrix4fv(uniform(kPoints, "u_proj"), 1, GL_FALSE, glm::value_ptr(proj));
             gl_.Uniform1f(uniform(kPoints, "u_max_point"), max_point_);
+            gl_.Uniform1f(uniform(kPoints, "u_min_point"), std::min(max_point_, scale_));
             gl_.DrawArrays(GL_POINTS, 0, GLsizei(list.points.size()));
         }
         if (smooth_)
@@ -221,15 +233,21 @@ private:
         if (upload(kLines, list.lines)) {
             use(kLines);
             gl_.UniformMatrix4fv(uniform(kLines, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
+            if (scale_ != 1.0f) gl_.LineWidth(std::min(scale_, max_line_));  // wide lines: Mesa's core profile has them
             gl_.DrawArrays(GL_LINES, 0, GLsizei(list.lines.size() / 2 * 2));
+            if (scale_ != 1.0f) gl_.LineWidth(1.0f);
         }
         if (list.atlas && upload(kText, list.text)) {
             upload_atlas(*list.atlas);
             bind_text(list, mvp);
             gl_.Uniform1i(uniform(kText, "u_mode"), samples_ ? kTextCoverage : kTextAlphaTest);
             if (samples_) gl_.Enable(GL_SAMPLE_ALPHA_TO_COVERAGE);
+            // Text covers its samples opaquely: with an alpha channel, the
+            // coverage must not also become the written alpha.
+            if (samples_ && alpha_) gl_.Enable(GL_SAMPLE_ALPHA_TO_ONE);
             gl_.DrawArrays(GL_TRIANGLES, 0, GLsizei(list.text.size() / 3 * 3));
             gl_.Disable(GL_SAMPLE_ALPHA_TO_COVERAGE);
+            gl_.Disable(GL_SAMPLE_ALPHA_TO_ONE);
         }
         if (upload(kFlow, list.flow)) {
             use(kFlow);
@@ -270,6 +288,10 @@ private:
                 use(kLines);
                 gl_.UniformMatrix4fv(uniform(kLines, "u_mvp"), 1, GL_FALSE, glm::value_ptr(mvp));
                 gl_.Uniform2f(uniform(kLines, "u_viewport"), viewport[0], viewport[1]);
+                // A 1-pixel line times --scale; the quad reaches 0.4 px past it
+                // for the outermost samples (0.9 px at scale 1, as always).
+                gl_.Uniform1f(uniform(kLines, "u_half_width"), 0.5f * scale_);
+                gl_.Uniform1f(uniform(kLines, "u_reach"), scale_ == 1.0f ? 0.9f : 0.5f * scale_ + 0.4f);
                 gl_.DrawArrays(GL_LINES, 0, GLsizei(list.lines.size() / 2 * 2));
             }
             if (text) {
@@ -297,7 +319,7 @@ private:
                 gl_.Uniform1i(full_only, 1);
                 gl_.DrawArrays(GL_TRIANGLES, 0, n);
                 gl_.DepthMask(GL_FALSE);
-                gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
+                gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, alpha_ ? GL_TRUE : GL_FALSE);
                 gl_.StencilFunc(GL_EQUAL, 1, 0xFF);
                 gl_.StencilOp(GL_KEEP, GL_KEEP, GL_KEEP);
                 gl_.DepthFunc(GL_LESS);
@@ -479,6 +501,7 @@ private:
         img.rgba.resize(size_t(width_) * height_ * 4);
         gl_.ReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
         check("render");
+        if (alpha_) unpremultiply(img);
         size_t row = size_t(width_) * 4;
         std::vector<uint8_t> tmp(row);
         for (int y = 0, z = height_ - 1; y < z; ++y, --z) {
@@ -491,14 +514,28 @@ private:
         return img;
     }
 
+    // Premultiplied -> straight alpha (what PNG stores): rgb / a, rounded.
+    // Fully transparent pixels become (0, 0, 0, 0).
+    static void unpremultiply(Image& img) {
+        uint8_t* p = img.rgba.data();
+        for (size_t i = 0, n = img.rgba.size(); i < n; i += 4) {
+            const unsigned a = p[i + 3];
+            if (a == 255) continue;
+            for (int c = 0; c < 3; ++c)
+                p[i + c] = a == 0 ? 0 : uint8_t(std::min(255u, (p[i + c] * 255u + a / 2) / a));
+        }
+    }
+
     std::unique_ptr<GlContext> ctx_;
     RenderOptions opts_;
+    bool alpha_ = false;  // this frame has an alpha channel (background_alpha < 1)
     GlFunctions gl_;
     std::string description_;
     int samples_ = 0;
     bool smooth_ = false;
     std::vector<SoftTriVertex> soft_flow_;
-    float max_point_ = 1;
+    float max_point_ = 1, max_line_ = 1;
+    float scale_ = 1;  // RenderOptions::scale
     int width_ = 0, height_ = 0;
     GLuint programs_[kPasses] = {};
     GLuint vaos_[kPasses] = {}, vbos_[kPasses] = {};

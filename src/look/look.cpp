@@ -60,7 +60,7 @@ ElementLook element_look(double x, const MagnitudeRange& r, const VizSettings& v
     const double lmax = std::max(viz.max_light, lmin);
     const double light =
         absdiff <= 0 ? lmin : lmin + (lmax - lmin) * std::sqrt((a - r.absmin) / absdiff);
-    hsl_to_rgb(hue, 1.0, light, out.rgb);
+    hsl_to_rgb(hue, 1.0, viz.ink ? std::clamp(0.95 - light, 0.0, 1.0) : light, out.rgb);
     return out;
 }
 

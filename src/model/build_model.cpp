@@ -275,6 +275,7 @@ private:
             n.orient = s_.orientation;
             n.deco = s_.deco;
             n.viz = s_.viz;
+            n.viz.ink = s_.output.theme == ThemeKind::Light;  // children copy it
         } else {
             n.anim = parent->anim;
             n.layout = parent->layout;

@@ -6,9 +6,18 @@
 #include "mmr/flat/flat_view.h"
 #include "mmr/layout/layout.h"
 #include "mmr/core/error.h"
+#include "mmr/core/input_file.h"
+#include "mmr/core/limits.h"
+#include "mmr/core/memory_limit.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include "mmr/model/build_model.h"
 #include "mmr/timeline/animation.h"
 #include "mmr/timeline/fuse_check.h"
+#include "mmr/record/record.h"
+#include "mmr/theme/theme.h"
 
 namespace mmr {
 
@@ -30,12 +39,102 @@ DrawList still_draw_list(const SceneSpec& scene, const Model& model, const Layou
     return dl;
 }
 
-std::vector<std::pair<std::string, std::string>> still_png_texts(const SceneSpec& scene) {
-    // The scene travels inside the PNG, so the picture can be re-rendered from itself.
-    return {{"mmr:scene", scene.text}, {"Software", "mmr " MMR_VERSION}};
+std::vector<std::pair<std::string, std::string>> still_png_texts(const SceneSpec& spec, const RenderOptions& render,
+                                                                 int step, int supersample) {
+    // The scene and how it was rendered travel inside the PNG, so the picture can be
+    // re-rendered from itself (mmr/record/record.h).
+    RenderRecord made;
+    made.width = spec.output.width;
+    made.height = spec.output.height;
+    made.seed = spec.seed;
+    made.theme = theme_name(spec.output.theme);
+    const Rgba bg = spec.output.background_set
+                        ? Rgba{spec.output.background[0], spec.output.background[1], spec.output.background[2],
+                               spec.output.background_alpha}
+                        : theme_colors(spec.output.theme).background;
+    made.background = color_text(bg);
+    made.aa = render.aa == Antialias::Msaa ? "msaa" : render.aa == Antialias::None ? "none" : "smooth";
+    made.msaa = render.msaa;
+    made.step = step;
+    made.scale = render.scale;
+    made.supersample = supersample;
+    made.fit = spec.camera.fit;
+    made.margin = spec.camera.margin;
+    made.version = MMR_VERSION;
+    return {{"mmr:scene", spec.text}, {kRecordKey, record_text(made)}, {"Software", "mmr " MMR_VERSION}};
+}
+
+Image downsample(const Image& img, int n) {
+    if (n <= 1) return img;
+    Image out;
+    out.width = img.width / n;
+    out.height = img.height / n;
+    out.rgba.resize(size_t(out.width) * out.height * 4);
+    const double cells = double(n) * n;
+    for (int y = 0; y < out.height; ++y)
+        for (int x = 0; x < out.width; ++x) {
+            // Sums of alpha and of colour times alpha (premultiplied).
+            double a = 0, c[3] = {0, 0, 0};
+            for (int j = 0; j < n; ++j) {
+                const uint8_t* p = &img.rgba[(size_t(y * n + j) * img.width + size_t(x) * n) * 4];
+                for (int i = 0; i < n; ++i, p += 4) {
+                    a += p[3];
+                    for (int k = 0; k < 3; ++k) c[k] += double(p[k]) * p[3];
+                }
+            }
+            uint8_t* q = &out.rgba[(size_t(y) * out.width + x) * 4];
+            for (int k = 0; k < 3; ++k) q[k] = a > 0 ? uint8_t(std::min(255.0, std::floor(c[k] / a + 0.5))) : 0;
+            q[3] = uint8_t(std::floor(a / cells + 0.5));
+        }
+    return out;
+}
+
+namespace {
+std::string gib(double bytes) {
+    char buf[32];
+    if (bytes >= double(1ull << 30))
+        std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1ull << 30));
+    else
+        std::snprintf(buf, sizeof buf, "%.0f MiB", bytes / double(1ull << 20));
+    return buf;
+}
+}  // namespace
+
+void check_supersample(int width, int height, int n, const RenderOptions& render) {
+    if (n <= 1) return;
+    const std::string opt = "--supersample " + std::to_string(n);
+    const long long w = (long long)width * n, h = (long long)height * n;
+    const std::string size = std::to_string(w) + "x" + std::to_string(h);
+    if (w > limits::max_render_side || h > limits::max_render_side)
+        fail(opt, "a " + std::to_string(width) + "x" + std::to_string(height) + " picture would be rendered at " +
+                      size + ", over the " + std::to_string(limits::max_render_side) + " pixels a side mmr renders",
+             "use --supersample " + std::to_string(std::max<long long>(1, limits::max_render_side / std::max(width, height))) +
+                 " or less, or a smaller --size");
+    // Colour, depth+stencil, the pixels read back and the flipped copy: 4 bytes
+    // each per pixel, plus the multisampled targets with --aa msaa.
+    const double per_pixel = 16.0 + (render.aa == Antialias::Msaa ? 8.0 * std::max(1, render.msaa) : 0.0);
+    const double need = per_pixel * double(w) * double(h);
+    const MemoryLimit lim = process_memory_limit();
+    if (lim.bytes > 0 && need > 0.75 * lim.bytes)
+        fail(opt,
+             "a " + size + " render needs about " + gib(need) + ", more than the " + gib(0.75 * lim.bytes) +
+                 " allowed (3/4 of " + lim.source + ")",
+             "use a smaller --supersample or --size");
 }
 
 Image render_still(const SceneSpec& scene, const StillOptions& opts) {
+    if (opts.supersample > 1) {
+        // N x N times the pixels, lines and sprites N times wider: the same
+        // picture, finer; then each N x N block becomes one pixel.
+        check_supersample(scene.output.width, scene.output.height, opts.supersample, opts.render);
+        SceneSpec big = scene;
+        big.output.width *= opts.supersample;
+        big.output.height *= opts.supersample;
+        StillOptions o = opts;
+        o.supersample = 1;
+        o.render.scale *= float(opts.supersample);
+        return downsample(render_still(big, o), opts.supersample);
+    }
     auto stage = [&](const char* s) {
         if (opts.on_stage) opts.on_stage(s);
     };

@@ -84,6 +84,11 @@ void check_poster(const std::string& poster, const std::string& output) {
 
 VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
                               const VideoRenderOptions& opts) {
+    return render_video(scene, std::vector<std::string>{output}, opts);
+}
+
+VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::string>& outputs,
+                              const VideoRenderOptions& opts) {
     using clock = std::chrono::steady_clock;
     auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
     const int W = scene.output.width, H = scene.output.height;
@@ -97,15 +102,18 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     VideoOptions vo = opts.video;
     vo.width = W;
     vo.height = H;
+    vo.alpha = scene.output.background_set && scene.output.background_alpha < 1;
     // Before any work: extension, codec, folder, even size, holds, poster path.
-    const VideoFormat format = check_frame_sink(output, vo);
+    for (const std::string& output : outputs) {
+        const VideoFormat format = check_frame_sink(output, vo);
+        if (!format.warning.empty()) warn(output, format.warning, format.warning_fix);
+        if (!opts.poster.empty()) check_poster(opts.poster, output);
+    }
     const int64_t hold_end = hold_frames(opts.hold, vo.fps, "--hold");
     const int64_t hold_start = hold_frames(opts.hold_start, vo.fps, "--hold-start");
-    if (!opts.poster.empty()) check_poster(opts.poster, output);
     if (opts.poster_step < 0)
         fail("--poster-step " + std::to_string(opts.poster_step), "steps are counted from 1",
              "choose a step from 1 to the animation's period (mmr check shows it), or 0 for the last frame's");
-    if (!format.warning.empty()) warn(output, format.warning, format.warning_fix);
 
     Model model = build_model(scene);
     check_fusion(model, scene.path);
@@ -153,7 +161,7 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     // --view flat draws on the CPU: no GL context is made.
     std::unique_ptr<Renderer> renderer = opts.flat_view ? nullptr : create_renderer(opts.backend, W, H, opts.render);
     const flat::FlatArrangement flat_arrangement = flat::flat_arrangement(model, W, H);
-    auto sink = open_frame_sink(output, vo);
+    auto sink = open_frame_sinks(outputs, vo);
     st.renderer = renderer ? renderer->description() : "flat view (cairo, CPU)";
     st.encoder = sink->description();
 
@@ -222,9 +230,9 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     if (!opts.poster.empty()) {
         // The video and its poster are written together or not at all.
         try {
-            write_png(opts.poster, poster, still_png_texts(scene));
+            write_png(opts.poster, poster, still_png_texts(scene, opts.render, std::max(poster_step, 0), 0));
         } catch (...) {
-            std::remove(output.c_str());
+            for (const std::string& output : outputs) std::remove(output.c_str());
             throw;
         }
     }

@@ -13,6 +13,7 @@
 #include "mmr/preset/attention.h"
 #include "mmr/scene/expression.h"
 #include "yaml_reader.h"
+#include "mmr/theme/theme.h"
 
 namespace mmr {
 namespace {
@@ -132,32 +133,41 @@ void read_camera(MapReader& r, CameraSpec& c) {
         c.position.z == c.target.z)
         r.fail_at(r.get("position"), "'" + r.key_path("position") + "' equals '" + r.key_path("target") + "'",
                   "the camera needs a direction: move it");
-    r.finish({"position", "target", "fov"});
+    if (auto f = r.boolean("fit")) c.fit = *f;
+    if (auto m = r.number("margin", 0, 0.45)) {
+        c.margin = *m;
+        if (!r.has("fit")) c.fit = true;  // a margin asks for fitting
+    }
+    r.finish({"position", "target", "fov", "fit", "margin"});
 }
 
-void read_color(MapReader& r, const std::string& key, float out[3]) {
+// A colour: "#rrggbb", "#rgb", "#rrggbbaa", "transparent" or a CSS name (theme.h).
+void read_color(MapReader& r, const std::string& key, float out[3], float* alpha) {
     YAML::Node n = r.get(key);
     if (!n) return;
     std::string s = n.IsScalar() ? n.Scalar() : "";
-    if (s.size() == 7 && s[0] == '#') {
-        unsigned v = 0;
-        std::istringstream in(s.substr(1));
-        if (in >> std::hex >> v && in.eof()) {
-            out[0] = ((v >> 16) & 255) / 255.0f;
-            out[1] = ((v >> 8) & 255) / 255.0f;
-            out[2] = (v & 255) / 255.0f;
-            return;
-        }
+    std::string guess;
+    if (auto c = parse_color(s, &guess)) {
+        out[0] = c->r, out[1] = c->g, out[2] = c->b;
+        if (alpha) *alpha = c->a;
+        return;
     }
-    r.fail_at(n, "'" + r.key_path(key) + "' must be a colour like '#000000'",
-              "write '" + key + ": \"#102030\"' (quotes needed: # starts a YAML comment)");
+    r.fail_at(n, "'" + r.key_path(key) + "' must be a colour like '#000000', 'white' or 'transparent', not '" +
+                     shown_value(s) + "'",
+              (guess.empty() ? "" : "did you mean '" + guess + "'? ") + "write '" + key +
+                  ": \"#102030\"' (quotes needed: # starts a YAML comment), '#rrggbbaa' with alpha, or a CSS "
+                  "colour name (docs/look.md)");
 }
 
 void read_output(MapReader& r, OutputSpec& o) {
     if (auto w = r.integer("width", 16, 16384)) o.width = *w;
     if (auto h = r.integer("height", 16, 16384)) o.height = *h;
-    read_color(r, "background", o.background);
-    r.finish({"width", "height", "background"});
+    if (r.has("background")) {
+        read_color(r, "background", o.background, &o.background_alpha);
+        o.background_set = true;
+    }
+    if (auto t = r.choice("theme", {"dark", "light"})) o.theme = *parse_theme(*t);
+    r.finish({"width", "height", "background", "theme"});
 }
 
 void read_matrix(MapReader& r, LeafSpec& m) {

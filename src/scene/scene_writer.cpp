@@ -1,5 +1,6 @@
 // SceneSpec -> YAML in the style of scenes/*.yaml.
 #include "mmr/scene/scene_writer.h"
+#include "mmr/theme/theme.h"
 
 #include "mmr/core/quote.h"
 
@@ -300,18 +301,18 @@ std::string write_scene(const SceneSpec& s, const WriteOptions& opts) {
     const Vec3d& t = s.camera.target;
     if (t.x != 0 || t.y != 0 || t.z != 0) cam.add("target", vec3(t));
     if (s.camera.fov != 45) cam.num("fov", s.camera.fov);
+    if (s.camera.fit) cam.add("fit", "true");
+    if (s.camera.fit && s.camera.margin != 0.05) cam.num("margin", s.camera.margin);
     if (!cam.empty()) out += "camera: " + cam.text() + "\n";
 
     Flow output;
     if (s.output.width != 1280) output.num("width", s.output.width);
     if (s.output.height != 720) output.num("height", s.output.height);
     const float* bg = s.output.background;
-    if (bg[0] != 0 || bg[1] != 0 || bg[2] != 0) {
-        char buf[16];
-        auto c = [](float v) { return static_cast<int>(std::lround(std::clamp(v, 0.0f, 1.0f) * 255)); };
-        std::snprintf(buf, sizeof buf, "\"#%02x%02x%02x\"", c(bg[0]), c(bg[1]), c(bg[2]));
-        output.add("background", buf);
-    }
+    if (s.output.background_set || bg[0] != 0 || bg[1] != 0 || bg[2] != 0 || s.output.background_alpha < 1)
+        output.add("background",
+                   "\"" + color_text(Rgba{bg[0], bg[1], bg[2], s.output.background_alpha}) + "\"");
+    if (s.output.theme != ThemeKind::Dark) output.add("theme", theme_name(s.output.theme));
     if (!output.empty()) out += "output: " + output.text() + "\n";
     if (s.seed != 0) out += "seed: " + std::to_string(s.seed) + "\n";
     return out;

@@ -171,6 +171,7 @@ static std::string doc_page(const std::string& key) {
         {"alg", "docs/animation.md"},          {"fuse", "docs/animation.md"},
         {"init", "docs/values.md"},            {"fallback", "docs/values.md"},
         {"epilog", "docs/values.md"},          {"format", "docs/values.md"},
+        {"theme", "docs/look.md"},
     };
     for (const auto& [k, page] : kPages)
         if (key == k) return page;

@@ -90,7 +90,7 @@ void Sheet::emit_guides(std::vector<LineVertex>& out) {
     if (!guides) return;
     if (!lines_valid_) {
         lines_.clear();
-        add_row_guides(mp_, guide_level_, lines_);
+        add_row_guides(mp_, guide_level_, lines_, viz_.ink ? ThemeKind::Light : ThemeKind::Dark);
         lines_valid_ = true;
     }
     out.insert(out.end(), lines_.begin(), lines_.end());

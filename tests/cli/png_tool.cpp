@@ -5,6 +5,8 @@
 //   mmr_png_tool count IN R G B TOL                   pixels within TOL of (R,G,B)
 //   mmr_png_tool info IN                              "WIDTH HEIGHT"
 //   mmr_png_tool paint IN OUT X Y R G B               one pixel changed
+//   mmr_png_tool flatten IN OUT R G B                 IN (RGBA) composited over a colour
+//   mmr_png_tool beside IN IN2 OUT                    IN and IN2 side by side (same height)
 #define STB_IMAGE_WRITE_STATIC
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <png.h>
@@ -22,7 +24,7 @@
 namespace {
 
 int usage() {
-    std::fprintf(stderr, "usage: mmr_png_tool reencode|convert|count|info|paint ...\n");
+    std::fprintf(stderr, "usage: mmr_png_tool reencode|convert|count|info|paint|flatten|beside ...\n");
     return 2;
 }
 
@@ -123,6 +125,31 @@ int main(int argc, char** argv) {
             const int comp = to == "rgba" ? 4 : to == "grey" ? 1 : to == "grey-alpha" ? 2 : 0;
             if (!comp) return usage();
             return write_stb(argv[3], img, comp) ? 0 : 1;
+        }
+        if (cmd == "flatten" && argc == 7) {
+            const double bg[3] = {double(std::atoi(argv[4])), double(std::atoi(argv[5])), double(std::atoi(argv[6]))};
+            for (size_t i = 0; i < img.rgba.size(); i += 4) {
+                const double a = img.rgba[i + 3] / 255.0;
+                for (int k = 0; k < 3; ++k) img.rgba[i + k] = uint8_t(img.rgba[i + k] * a + bg[k] * (1 - a) + 0.5);
+                img.rgba[i + 3] = 255;
+            }
+            mmr::write_png(argv[3], img);
+            return 0;
+        }
+        if (cmd == "beside" && argc == 5) {
+            const mmr::Image b = mmr::read_png(argv[3]);
+            if (b.height != img.height) return usage();
+            mmr::Image out;
+            out.width = img.width + b.width;
+            out.height = img.height;
+            for (int y = 0; y < img.height; ++y) {
+                out.rgba.insert(out.rgba.end(), img.rgba.begin() + size_t(y) * img.width * 4,
+                                img.rgba.begin() + size_t(y + 1) * img.width * 4);
+                out.rgba.insert(out.rgba.end(), b.rgba.begin() + size_t(y) * b.width * 4,
+                                b.rgba.begin() + size_t(y + 1) * b.width * 4);
+            }
+            mmr::write_png(argv[4], out);
+            return 0;
         }
         if (cmd == "paint" && argc == 9) {
             const int x = std::atoi(argv[4]), y = std::atoi(argv[5]);

@@ -96,16 +96,16 @@ expect_error "bad backend" 1 '--backend: unknown backend "vulkan"; choose auto, 
 __EGL_VENDOR_LIBRARY_FILENAMES=/nonexistent MMR_OSMESA_LIBRARY=/nonexistent/libOSMesa.so \
   expect_error "no GL at all" 1 "no usable OpenGL: EGL surfaceless failed" -- still "$work/good.yaml" -o "$work/o21.png"
 expect_stderr "usage" 2 "mmr still: error: missing SCENE
-usage: mmr still SCENE -o OUT.png [options]; see 'mmr still --help'" -- still
+usage: mmr still SCENE... -o OUT.png|TEMPLATE|- [options]; see 'mmr still --help'" -- still
 for i in $(seq 1 22); do
   [ -e "$work/o$i.png" ] || [ -e "$work/o$i.jpg" ] && bad "output o$i left behind after an error"
 done
 ok
 
 # --- command-line mistakes: exit 2, one error line (+ the command's usage) ------
-commands="still, render, check, import, export, diff, test, stats, expand"
-still_usage="usage: mmr still SCENE -o OUT.png [options]; see 'mmr still --help'"
-render_usage="usage: mmr render SCENE -o OUT.mp4|.webm|.mov|.webp|.apng|.gif|DIR/f{frame:04}.png [options]; see 'mmr render --help'"
+commands="still, render, check, import, export, diff, test, stats, expand, heatmap, chart"
+still_usage="usage: mmr still SCENE... -o OUT.png|TEMPLATE|- [options]; see 'mmr still --help'"
+render_usage="usage: mmr render SCENE... -o OUT.mp4|.webm|.mov|.webp|.apng|.gif|DIR/f{frame:04}.png|TEMPLATE [options]; see 'mmr render --help'"
 expect_stderr "unknown command" 2 "mmr: error: unknown command 'stil'; did you mean 'still'? commands: $commands" -- stil "$work/good.yaml" -o "$work/u1.png"
 expect_stderr "unknown command, no guess" 2 "mmr: error: unknown command 'paint'; commands: $commands; see 'mmr --help'" -- paint
 expect_stderr "no command" 2 "mmr: error: a command is needed: one of $commands; see 'mmr --help'" --
@@ -119,8 +119,9 @@ expect_stderr "option of another command" 2 "mmr still: error: unknown option '-
 $still_usage" -- still "$work/good.yaml" -o "$work/u3.png" --fps 10
 expect_stderr "mmr's own option after the command" 2 "mmr still: error: unknown option '--version'; it goes before the command: mmr --version
 $still_usage" -- still "$work/good.yaml" -o "$work/u4.png" --version
-expect_stderr "extra argument" 2 "mmr still: error: unexpected argument 'second.yaml'
-$still_usage" -- still "$work/good.yaml" second.yaml -o "$work/u5.png"
+# Several scenes are a batch (docs/figures.md): one output for two is refused before rendering.
+expect_error "two scenes, one output" 1 "two renders would write one file: $work/good.yaml and second.yaml both write $work/u5.png" -- \
+  still "$work/good.yaml" second.yaml -o "$work/u5.png"
 expect_stderr "missing option" 2 "mmr still: error: missing required option -o/--output
 $still_usage" -- still "$work/good.yaml"
 expect_stderr "option without its value" 2 "mmr still: error: --output needs a value
@@ -159,9 +160,10 @@ done
 "$MMR" diff --help | grep -q "^Exit codes: 0 same (within the tolerance), 1 different" && ok || bad "diff --help exit codes"
 
 # --- scene files that are not scenes -----------------------------------------
-expect_stderr "folder as scene" 1 "mmr: error: $work: is a folder, not a scene file; give a .yaml scene, a .json params file, a .png written by mmr or an mm link" -- still "$work" -o "$work/s1.png"
+# A folder is its scenes (a batch): with one output file, two of them collide.
+expect_error "folder as scene" 1 "two renders would write one file" -- still "$work" -o "$work/s1.png"
 mkdir "$work/folder.yaml"
-expect_stderr "folder named .yaml" 1 "mmr: error: $work/folder.yaml: is a folder, not a scene file; give a .yaml scene, a .json params file, a .png written by mmr or an mm link" -- still "$work/folder.yaml" -o "$work/s2.png"
+expect_stderr "folder named .yaml" 1 "mmr: error: $work/folder.yaml: the folder holds no scene (*.yaml, *.yml); give scene files, a folder of scenes or a pattern" -- still "$work/folder.yaml" -o "$work/s2.png"
 expect_stderr "folder for check" 1 "mmr: error: $work/folder.yaml: is a folder, not a scene file; give a .yaml scene, a .json params file, a .png written by mmr or an mm link" -- check "$work/folder.yaml"
 : > "$work/empty.yaml"
 expect_stderr "empty scene" 1 "mmr: error: $work/empty.yaml: the file is empty; a scene needs at least 'expr: A @ B'" -- still "$work/empty.yaml" -o "$work/s3.png"

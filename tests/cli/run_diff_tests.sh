@@ -301,7 +301,7 @@ still)
   expect_error "grey reference" 1 "refs/grey.png: is grey (1 channel" -- still base.yaml -o out/y.png --size $SIZE --reference refs/grey.png
   expect_error "threshold range" 1 "--threshold 5: for --metric pixels" -- still base.yaml -o out/z.png --reference refs/pitch.png --threshold 5
   expect_stderr "threshold without reference" 2 "mmr still: error: --threshold requires --reference
-usage: mmr still SCENE -o OUT.png [options]; see 'mmr still --help'" -- still base.yaml -o out/z.png --threshold 0.1
+usage: mmr still SCENE... -o OUT.png|TEMPLATE|- [options]; see 'mmr still --help'" -- still base.yaml -o out/z.png --threshold 0.1
   expect_error "reference is the output" 1 "is the output file itself" -- still base.yaml -o refs/pitch.png --reference refs/pitch.png
   cmp -s refs/pitch.png out/pitch.png && ok || bad "the reference was overwritten"
   ;;

@@ -76,7 +76,7 @@ expect_stderr "--size 2^64+" 1 "$E --size 99999999999999999999x720: width and he
 for s in 16x720x -16x720 1920x 0x16e3 ' 64x64'; do
   expect_stderr "--size '$s'" 1 "$E --size $s: expected WIDTHxHEIGHT; write e.g. '--size 1920x1080'" -- still ok.yaml -o out/a.png --size "$s"
 done
-still_usage="usage: mmr still SCENE -o OUT.png [options]; see 'mmr still --help'"
+still_usage="usage: mmr still SCENE... -o OUT.png|TEMPLATE|- [options]; see 'mmr still --help'"
 expect_stderr "--seed -1" 2 "mmr still: error: --seed -1: out of range; use 0 to 18446744073709551615
 $still_usage" -- still ok.yaml -o out/a.png --seed -1
 expect_stderr "--seed 2^64" 2 "mmr still: error: --seed 18446744073709551616: out of range; use 0 to 18446744073709551615

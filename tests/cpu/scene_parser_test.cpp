@@ -132,7 +132,7 @@ TEST_CASE("scene: bad input gives one-line errors with file:line:column") {
           std::string::npos);
     CHECK(error_of("expr: A @ B\nlayout: {gap: 2, gap: 3}\n").find("given twice") != std::string::npos);
     CHECK(error_of("expr: A @ B\nlayout: {min size: 2, gap: 3}\n").find("unknown key 'layout.min size'") != std::string::npos);
-    CHECK(error_of("expr: A @ B\noutput: {background: red}\n").find("must be a colour") != std::string::npos);
+    CHECK(error_of("expr: A @ B\noutput: {background: reddish}\n").find("must be a colour") != std::string::npos);
     CHECK(error_of("") == "s.yaml: the scene is empty; write at least 'expr: A @ B'");
     CHECK(error_of("- a\n- b\n").find("must be a mapping") != std::string::npos);
 }

@@ -79,6 +79,8 @@ constexpr unsigned long long max_png_file_bytes = 2ull << 30;  // 2 GiB
 
 // Width and height of an image that is compared (decoded): mmr's own --size limit.
 constexpr unsigned max_compare_side = 16384;
+// Pixels a side of a render (--size, and --size times --supersample).
+constexpr int max_render_side = 16384;
 
 // Pixels of an image that is compared (~30 bytes a pixel to decode and diff: 2 GiB).
 constexpr unsigned long long max_compare_pixels = 8192ull * 8192;

@@ -6,6 +6,7 @@
 #include "mmr/draw/draw_list.h"
 #include "mmr/layout/layout.h"
 #include "mmr/model/model.h"
+#include "mmr/theme/theme.h"
 
 namespace mmr {
 
@@ -19,10 +20,13 @@ void add_elements(const Model& model, const MatrixPlacement& mp, int width, int 
                   std::vector<PointVertex>& out);
 
 // Row guides of one matrix (docs/spec/mm-look.md §4.1), `level` = deco row guides.
-void add_row_guides(const MatrixPlacement& mp, double level, std::vector<LineVertex>& out);
+// The theme picks the grey (theme.h row_guide_grey).
+void add_row_guides(const MatrixPlacement& mp, double level, std::vector<LineVertex>& out,
+                    ThemeKind theme = ThemeKind::Dark);
 
 // Flow-guide arrow of one cube (docs/spec/mm-look.md §5), `s` = deco flow guides.
-void add_flow_guide(const CubePlacement& cube, double s, std::vector<TriVertex>& out);
+void add_flow_guide(const CubePlacement& cube, double s, std::vector<TriVertex>& out,
+                    ThemeKind theme = ThemeKind::Dark);
 
 // Name and shape legends of one matrix (docs/spec/mm-look.md §6).
 void add_legends(const Model& model, const MatrixPlacement& mp, const CameraView& cam,

@@ -51,6 +51,9 @@ struct GlyphAtlas {
 struct DrawList {
     int width = 1280, height = 720;
     float background[3] = {0, 0, 0};
+    // < 1: the frame keeps an alpha channel (the renderer accumulates
+    // premultiplied colour over this background and returns straight alpha).
+    float background_alpha = 1;
     CameraView camera;
 
     std::vector<PointVertex> points;   // opaque, depth-tested

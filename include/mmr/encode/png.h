@@ -1,5 +1,6 @@
 // PNG output (libpng, zlib level chosen for speed), with optional text chunks.
 #pragma once
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,11 @@ namespace mmr {
 // rename). `texts` become iTXt chunks (key, UTF-8 value). Throws mmr::Error.
 void write_png(const std::string& path, const Image& img,
                const std::vector<std::pair<std::string, std::string>>& texts = {});
+
+// Writes `img` as a PNG to an open stream (e.g. stdout, for `-o -`). Throws
+// mmr::Error naming `where` if writing fails.
+void write_png_stream(std::FILE* f, const Image& img, const std::vector<std::pair<std::string, std::string>>& texts,
+                      const std::string& where);
 
 // Reads a PNG as RGBA8 (for tests and diffs). Throws mmr::Error.
 Image read_png(const std::string& path);

@@ -5,6 +5,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mmr/gl/backend.h"
 
@@ -85,5 +86,9 @@ std::unique_ptr<FrameSink> open_frame_sink(const std::string& path, const VideoO
 // writable), without creating anything: for errors before rendering starts.
 // Throws mmr::Error.
 VideoFormat check_frame_sink(const std::string& path, const VideoOptions& opts);
+
+// Several outputs of one render (a brace list, {mp4,webm}): each path checked
+// first, then one sink that writes every frame to all of them.
+std::unique_ptr<FrameSink> open_frame_sinks(const std::vector<std::string>& paths, const VideoOptions& opts);
 
 }  // namespace mmr

@@ -28,6 +28,10 @@ Antialias parse_antialias(const std::string& name);  // "msaa", "smooth", "none"
 struct RenderOptions {
     Antialias aa = Antialias::Smooth;
     int msaa = 4;  // samples when aa is Msaa (0 = off, i.e. None)
+    // --scale: line widths and the smallest sprite (1 pixel each) are multiplied
+    // by it, so that a picture twice as large at scale 2 looks like the small
+    // one enlarged (everything else is sized in the world and grows anyway).
+    float scale = 1;
 };
 
 // The command line's choice: `--aa NAME` if given (empty = not given); else

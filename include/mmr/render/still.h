@@ -17,6 +17,10 @@ struct StillOptions {
     RenderOptions render;
     // Animation step to show (1-based, <= the root's period); 0 = the static scene.
     int step = 0;
+    // Render supersample x supersample times larger (with RenderOptions::scale
+    // multiplied by it) and average each block down (a box filter, on
+    // premultiplied colour when there is alpha). 1 = off.
+    int supersample = 1;
     // Called with a stage name after each stage (for -v timings); may be empty.
     std::function<void(const char*)> on_stage;
     std::function<void(const std::string&)> on_renderer;  // renderer description
@@ -33,8 +37,19 @@ struct Model;
 struct Layout;
 DrawList still_draw_list(const SceneSpec& scene, const Model& model, const Layout& layout, int step);
 
-// The text chunks of a still's PNG (the scene, the program): a poster carries
-// the same, so that its bytes equal the still's.
-std::vector<std::pair<std::string, std::string>> still_png_texts(const SceneSpec& scene);
+// The text chunks of a still's PNG (the scene, how it was rendered, the program):
+// `mmr still` writes them and a poster carries the same, so that its bytes equal
+// the still's.
+std::vector<std::pair<std::string, std::string>> still_png_texts(const SceneSpec& scene, const RenderOptions& render,
+                                                                 int step, int supersample);
+
+// The box filter of --supersample: each factor x factor block averaged (alpha
+// weighted: premultiplied, averaged, back to straight). Sizes must divide.
+Image downsample(const Image& img, int factor);
+
+// Fails with the numbers ("--supersample 8: a 15360x8640 render needs about
+// 2.0 GiB, ...") when the enlarged render would exceed the memory allowed or the
+// size mmr renders (16384 a side).
+void check_supersample(int width, int height, int factor, const RenderOptions& render);
 
 }  // namespace mmr

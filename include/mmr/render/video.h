@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "mmr/encode/video.h"
 #include "mmr/core/limits.h"
@@ -49,6 +50,9 @@ struct VideoRenderStats {
 // Renders and writes `output`. Throws mmr::Error on bad input; on interruption
 // the partial output is removed and stats.interrupted is set.
 VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
+                              const VideoRenderOptions& opts);
+// The same frames written to several outputs at once (-o 'x.{mp4,gif}').
+VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::string>& outputs,
                               const VideoRenderOptions& opts);
 
 }  // namespace mmr

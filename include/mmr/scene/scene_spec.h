@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mmr/scene/settings.h"
+#include "mmr/theme/theme.h"
 
 namespace mmr {
 
@@ -59,11 +60,18 @@ struct CameraSpec {
     bool position_set = false;  // unset: mm's default (-48, 48, 48)
     Vec3d target{0, 0, 0};
     double fov = 45;  // vertical field of view in degrees (landscape), mm's value
+    // fit: move the camera along its direction until everything drawn is inside
+    // the frame with `margin` (a fraction of the frame) on each side (mmr/framing/fit.h).
+    bool fit = false;
+    double margin = 0.05;
 };
 
 struct OutputSpec {
     int width = 1280, height = 720;
     float background[3] = {0, 0, 0};  // 0..1, display values
+    float background_alpha = 1;       // 0 = transparent (RGBA PNG), 1 = opaque
+    bool background_set = false;      // unset: the theme's (black on dark, white on light)
+    ThemeKind theme = ThemeKind::Dark;
 };
 
 struct SceneSpec {

@@ -52,6 +52,10 @@ struct VizSettings {
     double zero_hue = 0.77;
     double hue_gap = 0.74;
     double hue_spread = 0.04;
+    // Not a scene key: set on every node by the light theme (mmr/theme/theme.h).
+    // Colours for a white page: element lightness mirrored (0.95 - l, larger
+    // magnitudes darker) and darker row guides (theme.h row_guide_grey).
+    bool ink = false;
 };
 
 struct BlockCounts {
