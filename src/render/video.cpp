@@ -230,7 +230,7 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
     if (!opts.poster.empty()) {
         // The video and its poster are written together or not at all.
         try {
-            write_png(opts.poster, poster, still_png_texts(scene, opts.render, std::max(poster_step, 0), 0));
+            write_png(opts.poster, poster, still_png_texts(scene, opts.render, std::max(poster_step, 0), 1));
         } catch (...) {
             for (const std::string& output : outputs) std::remove(output.c_str());
             throw;

@@ -13,9 +13,9 @@ using namespace mmr::flat;
 
 namespace {
 
-Rgba pixel(const RasterImage& img, double x, double y) {
+flat::Rgba pixel(const RasterImage& img, double x, double y) {
     const uint8_t* p = &img.rgba[(size_t(int(y)) * img.width + int(x)) * 4];
-    return Rgba{p[0], p[1], p[2], p[3]};
+    return flat::Rgba{p[0], p[1], p[2], p[3]};
 }
 
 std::string error_of(const std::vector<Panel>& panels, const HeatmapOptions& o) {
@@ -31,18 +31,18 @@ std::string error_of(const std::vector<Panel>& panels, const HeatmapOptions& o) 
 
 TEST_CASE("flat: colormaps hit their published end stops and midpoints") {
     const Colormap v{ColormapKind::viridis};
-    CHECK(v.map(0, 0, 1) == Rgba{0x44, 0x01, 0x54, 255});
-    CHECK(v.map(1, 0, 1) == Rgba{0xfd, 0xe7, 0x25, 255});
+    CHECK(v.map(0, 0, 1) == flat::Rgba{0x44, 0x01, 0x54, 255});
+    CHECK(v.map(1, 0, 1) == flat::Rgba{0xfd, 0xe7, 0x25, 255});
     CHECK(v.map(-5, 0, 1) == v.map(0, 0, 1));  // clamped
     const Colormap rdbu{ColormapKind::rdbu};
-    CHECK(rdbu.map(0, -1, 1) == Rgba{0xf7, 0xf7, 0xf7, 255});  // white centre at zero
-    CHECK(rdbu.map(-1, -1, 1) == Rgba{0x67, 0x00, 0x1f, 255});  // red low
-    CHECK(rdbu.map(1, -1, 1) == Rgba{0x05, 0x30, 0x61, 255});   // blue high
+    CHECK(rdbu.map(0, -1, 1) == flat::Rgba{0xf7, 0xf7, 0xf7, 255});  // white centre at zero
+    CHECK(rdbu.map(-1, -1, 1) == flat::Rgba{0x67, 0x00, 0x1f, 255});  // red low
+    CHECK(rdbu.map(1, -1, 1) == flat::Rgba{0x05, 0x30, 0x61, 255});   // blue high
     const Colormap gray{ColormapKind::gray};
-    CHECK(gray.map(0.5, 0, 1) == Rgba{128, 128, 128, 255});
+    CHECK(gray.map(0.5, 0, 1) == flat::Rgba{128, 128, 128, 255});
     // mm: zeros are not drawn (the background shows), signs have different hues.
     const Colormap mm{ColormapKind::mm};
-    CHECK(mm.map(0, -1, 1, Rgba{1, 2, 3, 255}) == Rgba{1, 2, 3, 255});
+    CHECK(mm.map(0, -1, 1, flat::Rgba{1, 2, 3, 255}) == flat::Rgba{1, 2, 3, 255});
     CHECK(!(mm.map(0.5, -1, 1) == mm.map(-0.5, -1, 1)));
     CHECK(colormap_by_name("rdbu", "--colormap").kind == ColormapKind::rdbu);
     CHECK_THROWS_WITH_AS(colormap_by_name("jet", "--colormap"),
@@ -91,7 +91,7 @@ TEST_CASE("flat: heatmap cells show the colormap of their values") {
     const Colormap v{ColormapKind::viridis};
     for (int i = 0; i < 4; ++i)
         for (int j = 0; j < 6; ++j) {
-            const Rgba got = pixel(img, b.x + (j + 0.5) * b.w / 6, b.y + (i + 0.5) * b.h / 4);
+            const flat::Rgba got = pixel(img, b.x + (j + 0.5) * b.w / 6, b.y + (i + 0.5) * b.h / 4);
             CHECK(got == v.map(m.at(i, j), 0, 23));
         }
     // The colour bar's ticks cover the range at nice values.
@@ -132,15 +132,15 @@ TEST_CASE("flat: the causal triangle is masked and hatched, not drawn as values"
     const double c = b.w / 8;
     const Theme th = theme_by_name("light", "t");
     // Below and on the diagonal: the value's grey. Above: the masked colour or a hatch line.
-    CHECK(pixel(img, b.x + 0.5 * c, b.y + 7.5 * c) == (Rgba{128, 128, 128, 255}));
-    CHECK(pixel(img, b.x + 3.5 * c, b.y + 3.5 * c) == (Rgba{128, 128, 128, 255}));
+    CHECK(pixel(img, b.x + 0.5 * c, b.y + 7.5 * c) == (flat::Rgba{128, 128, 128, 255}));
+    CHECK(pixel(img, b.x + 3.5 * c, b.y + 3.5 * c) == (flat::Rgba{128, 128, 128, 255}));
     int masked = 0, hatch = 0;
     for (double y = b.y + 0.2 * c; y < b.y + 0.8 * c; y += 1) {  // row 0, columns 5..7
         for (double x = b.x + 5.2 * c; x < b.x + 7.8 * c; x += 1) {
-            const Rgba p = pixel(img, x, y);
+            const flat::Rgba p = pixel(img, x, y);
             if (p == th.masked) ++masked;
             else if (p.r < th.masked.r) ++hatch;
-            CHECK(!(p == Rgba{128, 128, 128, 255}));
+            CHECK(!(p == flat::Rgba{128, 128, 128, 255}));
         }
     }
     CHECK(masked > 0);
@@ -150,8 +150,8 @@ TEST_CASE("flat: the causal triangle is masked and hatched, not drawn as values"
     const RasterImage di = rasterize(heatmap_figure({Panel{"", d}}, o, &info));
     const auto& db = info.panels.at(0);
     const double dc = db.w / 8;
-    CHECK(pixel(di, db.x + 6.5 * dc, db.y + 0.5 * dc) == (Rgba{128, 128, 128, 255}));  // query 0 sees key 6
-    CHECK(!(pixel(di, db.x + 7.5 * dc, db.y + 0.2 * dc) == (Rgba{128, 128, 128, 255})));  // not key 7
+    CHECK(pixel(di, db.x + 6.5 * dc, db.y + 0.5 * dc) == (flat::Rgba{128, 128, 128, 255}));  // query 0 sees key 6
+    CHECK(!(pixel(di, db.x + 7.5 * dc, db.y + 0.2 * dc) == (flat::Rgba{128, 128, 128, 255})));  // not key 7
 }
 
 TEST_CASE("flat: large matrices are aggregated, and the figure says so") {
@@ -332,14 +332,14 @@ TEST_CASE("flat view: each cell has the 3D element's colour; an animation step s
         "s.yaml");
     Model m = build_model(spec);
     const FlatArrangement a = flat_arrangement(m, 2);
-    const Rgba bg{0, 0, 0, 255};
+    const flat::Rgba bg{0, 0, 0, 255};
     const Figure still = flat_frame(m, a, nullptr, 400, 300, bg);
     REQUIRE(still.cells.size() == 3);
     // The finished scene: every non-zero element coloured.
     const FigCells& c_final = still.cells[0];  // pre-order: the root's result first
     CHECK(c_final.rows == 3);
     int coloured = 0;
-    for (const Rgba& p : c_final.px) coloured += !(p == bg);
+    for (const flat::Rgba& p : c_final.px) coloured += !(p == bg);
     const Matrix& C = m.root->result;
     int nonzero = 0;
     for (float v : C.v) nonzero += v != 0;
@@ -350,12 +350,12 @@ TEST_CASE("flat view: each cell has the 3D element's colour; an animation step s
     anim.seek(1);  // dotprod, step 1: the first element of the result
     const Figure f1 = flat_frame(m, a, &anim, 400, 300, bg);
     int shown = 0;
-    for (const Rgba& p : f1.cells[0].px) shown += !(p == bg);
+    for (const flat::Rgba& p : f1.cells[0].px) shown += !(p == bg);
     CHECK(shown <= 1);
     anim.seek(anim.period());
     const Figure fl = flat_frame(m, a, &anim, 400, 300, bg);
     int last = 0;
-    for (const Rgba& p : fl.cells[0].px) last += !(p == bg);
+    for (const flat::Rgba& p : fl.cells[0].px) last += !(p == bg);
     CHECK(last > shown);
 }
 

@@ -179,7 +179,7 @@ TEST_CASE("render video: the poster is the still of the last frame's step, byte 
     so.step = 4;
     const Image still = render_still(spec, so);
     const std::string still_path = out.substr(0, out.size() - 5) + "-still.png";
-    write_png(still_path, still, still_png_texts(spec));
+    write_png(still_path, still, still_png_texts(spec, so.render, so.step, so.supersample));
     std::ifstream a(o.poster, std::ios::binary), b(still_path, std::ios::binary);
     std::string pa((std::istreambuf_iterator<char>(a)), {}), pb((std::istreambuf_iterator<char>(b)), {});
     CHECK(pa.size() > 100);
