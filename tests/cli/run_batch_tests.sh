@@ -97,11 +97,17 @@ expect_error "bad hex colour" 1 "--background #12345: not a colour" -- \
   still "$work/s/b.yaml" -o "$work/out/x.png" --background '#12345'
 printf 'expr: A @ B\noutput: {background: transparnt}\n' > "$work/bg.yaml"
 expect_error "scene colour" 1 "did you mean 'transparent'?" -- still "$work/bg.yaml" -o "$work/out/x.png"
-expect_error "transparent mp4" 1 "\".mp4\" has no alpha channel" -- \
+expect_error "transparent mp4" 1 "H.264 in .mp4 has no alpha channel, so no transparent background; formats with alpha: .mov (ProRes 4444), .webm (VP9)" -- \
   render "$work/s/a.yaml" -o "$work/out/x.mp4" --background transparent --size 160x90
-expect_error "transparent gif" 1 "gif and mp4 have none" -- \
+expect_error "transparent gif" 1 "GIF in .gif has no alpha channel" -- \
   render "$work/s/a.yaml" -o "$work/out/x.gif" --background '#00000080' --size 160x90
 [ ! -e "$work/out/x.png" ] && [ ! -e "$work/out/x.mp4" ] && [ ! -e "$work/out/x.gif" ] && ok || bad "an error left a file"
+# The formats with alpha take a transparent background end to end (issue #10's editor video).
+"$MMR" render "$work/s/a.yaml" -o "$work/out/t.mov" --background transparent --size 160x90 --frames 0:2 -q || bad "transparent .mov"
+if grep -aq "ap4h" "$work/out/t.mov"; then ok; else bad "transparent .mov is not ProRes 4444 (no ap4h)"; fi
+"$MMR" render "$work/s/a.yaml" -o "$work/out/t.webm" --background transparent --size 160x90 --frames 0:2 -q || bad "transparent .webm"
+# Matroska's AlphaMode element (ID 0x53C0, size 1, value 1): the VP9 stream carries alpha.
+if python3 -c 'import sys; sys.exit(0 if bytes([0x53, 0xC0, 0x81, 0x01]) in open(sys.argv[1], "rb").read() else 1)' "$work/out/t.webm"; then ok; else bad "transparent .webm has no AlphaMode"; fi
 mkdir -p "$work/out/tseq"
 "$MMR" render "$work/s/a.yaml" -o "$work/out/tseq/f{frame:03}.png" --background transparent --size 160x90 --frames 0:1 -q &&
   [ "$(color_type "$work/out/tseq/f000.png")" = 6 ] && ok || bad "transparent PNG sequence"
