@@ -318,7 +318,10 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     for (const auto& [q, L] : s.req) mask.requests.emplace_back(static_cast<int>(q), static_cast<int>(L));
     mask.causal = a.causal;
 
-    const double elements = double(rows) * double(keys) + double(keys) * double(s.dm) * 2;
+    // Every drawn matrix, over-estimated: Q, S, O; X, X_t and the caches; the weights.
+    const double wide = double(std::max({s.dk, s.dv, s.dc}));
+    const double elements = double(rows) * (double(keys) + 2 * wide) + double(keys) * (2 * double(s.dm) + 2 * wide) +
+                            double(s.dm) * 3 * wide + wide * wide;
     if (elements > limits::max_elements / 4)
         fail(file + ": attention.show",
              "the drawn subset would have about " + std::to_string(static_cast<long long>(elements)) +
