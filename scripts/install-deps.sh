@@ -15,6 +15,7 @@ PKGS=(
   libwebp-dev  # tests only: libwebpdemux reads animated WebP back (tests/cpu/video_formats_test.cpp; FFmpeg 5.1 cannot)
   libcairo2-dev libfreetype-dev  # flat figures (mmr heatmap, mmr chart, --view flat): PNG, SVG, PDF
   poppler-utils libxml2-utils  # tests only: pdfinfo/pdftotext check PDFs, xmllint checks SVGs
+  python3  # tests only: the command-line tests write .npy files and read JSON/CSV with it
   clang libclang-rt-dev  # tests only: libFuzzer for tests/fuzz/ (skipped without clang)
 )
 missing=()
