@@ -318,7 +318,10 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     for (const auto& [q, L] : s.req) mask.requests.emplace_back(static_cast<int>(q), static_cast<int>(L));
     mask.causal = a.causal;
 
-    const double elements = double(rows) * double(keys) + double(keys) * double(s.dm) * 2;
+    // Every drawn matrix, over-estimated: Q, S, O; X, X_t and the caches; the weights.
+    const double wide = double(std::max({s.dk, s.dv, s.dc}));
+    const double elements = double(rows) * (double(keys) + 2 * wide) + double(keys) * (2 * double(s.dm) + 2 * wide) +
+                            double(s.dm) * 3 * wide + wide * wide;
     if (elements > limits::max_elements / 4)
         fail(file + ": attention.show",
              "the drawn subset would have about " + std::to_string(static_cast<long long>(elements)) +
@@ -366,11 +369,41 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     sm.SetStyle(YAML::EmitterStyle::Flow);
     sm["epilog"] = mask.text();
     sm["k_blocks"] = 1;
+    // FlashAttention: the output accumulates key by key (vvprod, a running sum) in
+    // lockstep with the scores' columns (mvprod, fuse sync); the scores are a scratch
+    // buffer one K block wide, so only the live tile is ever drawn. K and V (and
+    // their projections) are ready before the loop.
+    const long long bk = std::min(a.block_k, keys);
+    long long bq = std::min(a.block_q, rows_per_head);
+    if (a.flash) {
+        YAML::Node an;
+        an.SetStyle(YAML::EmitterStyle::Flow);
+        an["alg"] = "mvprod";
+        an["scratch"] = bk;
+        sm["anim"] = an;
+        YAML::Node none;
+        none.SetStyle(YAML::EmitterStyle::Flow);
+        none["alg"] = "none";
+        for (const char* kv : {"K_t", "V"})
+            if (out["expr"].Scalar().find(std::string("(") + kv + " =") != std::string::npos) {
+                YAML::Node n;
+                n.SetStyle(YAML::EmitterStyle::Flow);
+                n["anim"] = YAML::Clone(none);
+                mm[kv] = n;
+            }
+        YAML::Node root_anim;
+        root_anim.SetStyle(YAML::EmitterStyle::Flow);
+        root_anim["alg"] = "vvprod";
+        root_anim["fuse"] = "sync";
+        out["anim"] = root_anim;
+    }
     mm["S"] = sm;
     out["matmuls"] = mm;
     YAML::Node blocks;
     blocks.SetStyle(YAML::EmitterStyle::Flow);
-    blocks["i"] = s.g;  // one row block per query head of the group
+    // One row block per query head of the group; with flash, one per Q block of each
+    // head when block_q divides the head's rows (Q blocks run in parallel, as on a GPU).
+    blocks["i"] = a.flash && rows_per_head % bq == 0 ? s.g * (rows_per_head / bq) : s.g;
     out["blocks"] = blocks;
     YAML::Node layout;
     layout.SetStyle(YAML::EmitterStyle::Flow);
@@ -387,7 +420,11 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     // The keys the user wrote beside `attention:` win.
     for (auto it = root.begin(); it != root.end(); ++it) {
         const std::string k = it->first.Scalar();
-        if (k != "attention") out[k] = it->second;
+        if (k == "anim" && out["anim"] && it->second.IsMap()) {  // e.g. a speed beside flash's algorithms
+            for (auto a = it->second.begin(); a != it->second.end(); ++a) out["anim"][a->first.Scalar()] = a->second;
+        } else if (k != "attention") {
+            out[k] = it->second;
+        }
     }
     // A camera that frames the picture, from mm's default direction (-1, 1, 1): far
     // enough that the sphere around the layout's box fits the 45° field of view.

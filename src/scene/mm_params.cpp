@@ -196,6 +196,7 @@ void keep_diff(std::optional<T>& o, const T& inherited) {
 void diff(AnimOverride& o, const AnimSettings& p) {
     keep_diff(o.fuse, p.fuse);
     keep_diff(o.hide_inputs, p.hide_inputs);
+    keep_diff(o.scratch, p.scratch);
     o.speed.reset();
     o.spin.reset();
 }
@@ -226,7 +227,7 @@ void diff(VizOverride& o, const VizSettings& p) {
 
 bool same(const AnimOverride& a, const AnimOverride& b) {
     return a.alg == b.alg && a.fuse == b.fuse && a.speed == b.speed && a.spin == b.spin &&
-           a.hide_inputs == b.hide_inputs;
+           a.hide_inputs == b.hide_inputs && a.scratch == b.scratch;
 }
 bool same(const LayoutOverride& a, const LayoutOverride& b) {
     return a.scheme == b.scheme && a.gap == b.gap && a.scatter == b.scatter && a.blast == b.blast &&

@@ -31,12 +31,13 @@ void read_anim(MapReader& r, AnimOverride& o, bool root) {
     o.alg = r.choice("alg", algs);
     o.fuse = r.choice("fuse", kFuse);
     o.hide_inputs = r.boolean("hide_inputs");
+    o.scratch = r.integer("scratch", 0, 1000000);
     if (root) {
         o.speed = r.number("speed", 1e-6, 1e6);
         o.spin = r.number("spin", -1e6, 1e6);
-        r.finish({"alg", "fuse", "speed", "hide_inputs", "spin", "folder"});
+        r.finish({"alg", "fuse", "speed", "hide_inputs", "spin", "scratch", "folder"});
     } else {
-        r.finish({"alg", "fuse", "hide_inputs", "folder"});
+        r.finish({"alg", "fuse", "hide_inputs", "scratch", "folder"});
     }
 }
 

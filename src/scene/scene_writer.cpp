@@ -116,6 +116,7 @@ Flow anim_flow(const AnimOverride& a) {
     opt(a.speed, [&](double v) { f.num("speed", v); });
     opt(a.hide_inputs, [&](bool v) { f.boolean("hide_inputs", v); });
     opt(a.spin, [&](double v) { f.num("spin", v); });
+    opt(a.scratch, [&](int v) { f.num("scratch", v); });
     return f;
 }
 
@@ -181,6 +182,7 @@ AnimOverride anim_diff(const AnimSettings& s) {
     o.speed = if_diff(s.speed, d.speed);
     o.hide_inputs = if_diff(s.hide_inputs, d.hide_inputs);
     o.spin = if_diff(s.spin, d.spin);
+    o.scratch = if_diff(s.scratch, d.scratch);
     return o;
 }
 LayoutOverride layout_diff(const LayoutSettings& s, const Orientation& r) {

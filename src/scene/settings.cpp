@@ -13,6 +13,7 @@ void overlay(AnimSettings& s, const AnimOverride& o) {
     take(s.speed, o.speed);
     take(s.spin, o.spin);
     take(s.hide_inputs, o.hide_inputs);
+    take(s.scratch, o.scratch);
 }
 
 void overlay(LayoutSettings& s, const LayoutOverride& o) {

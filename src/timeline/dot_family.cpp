@@ -20,7 +20,7 @@ void State::step_dot(const Track& t, const StepEvent& e) {
     const bool outer_is_left = by_rows;
     // Row `x` of the left operand or column `x` of the right one.
     auto line = [&](bool of_left, ElementMode m, int x) {
-        of_left ? left.set_row(m, x) : right.set_col(m, x);
+        of_left ? left.touch_row(m, x) : right.touch_col(m, x);
     };
     auto mark = [&](ElementMode m, int o, int n) {
         if (t.sweep)
@@ -46,6 +46,10 @@ void State::step_dot(const Track& t, const StepEvent& e) {
         for (auto& s : v.interiors) s->show_guides(true);
         for (Sheet* p : planes) p->set_all(ElementMode::Hidden);
     }
+    // A scratch result keeps only the current group of `scratch` outer lines (all
+    // blocks at once): entering the next group forgets the earlier ones.
+    if (t.scratch > 0 && !e.first && outer_cur % t.scratch == 0 && outer_cur != outer_old)
+        for (Sheet* p : planes) p->set_all(ElementMode::Hidden);
     if (!t.hide_inputs) mark(ElementMode::Highlighted, outer_cur, inner_cur);
     update_interiors(t, e.cur);
 

@@ -25,13 +25,13 @@ void State::step_outer(const Track& t, const StepEvent& e) {
             if (c.k >= ek) return;
             if (t.sweep)
                 for_blocks(cube.j, [&](int, int j0, int ej) {
-                    if (c.j < ej) right.set(m, k0 + c.k, k0 + c.k + 1, j0 + c.j, j0 + c.j + 1);
+                    if (c.j < ej) right.touch(m, k0 + c.k, k0 + c.k + 1, j0 + c.j, j0 + c.j + 1);
                 });
             else
-                right.set_row(m, k0 + c.k);
+                right.touch_row(m, k0 + c.k);
         });
         for_blocks(cube.k, [&](int, int k0, int ek) {
-            if (c.k < ek) left.set_col(m, k0 + c.k);
+            if (c.k < ek) left.touch_col(m, k0 + c.k);
         });
     };
 

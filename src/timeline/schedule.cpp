@@ -109,6 +109,7 @@ Track* Schedule::build(const Node& n, const Layout& layout, Track* parent) {
     p->sweep = p->alg == Alg::DotRow || p->alg == Alg::DotCol || p->alg == Alg::Axpy;
     p->fuse = fuse_of(n.anim.fuse);
     p->hide_inputs = n.anim.hide_inputs;
+    p->scratch = p->family == Family::Depth ? 0 : n.anim.scratch;
     p->si = p->cube->i.size;
     p->sk = p->cube->k.size;
     p->sj = p->cube->j.size;

@@ -42,6 +42,7 @@ struct Track {
     bool sweep = false;  // dotprod / axpy: the inner cursor moves too
     Fuse fuse = Fuse::None;
     bool hide_inputs = false;
+    int scratch = 0;  // dot family: lines of the sweep the result keeps (0: all)
     int si = 1, sk = 1, sj = 1;  // block sizes: all blocks move in lockstep (§1)
     Cursor cur;
     bool done_left = true, done_right = true;

@@ -26,6 +26,18 @@ void Sheet::set(ElementMode m, int r0, int r1, int c0, int c1) {
     points_valid_ = false;
 }
 
+void Sheet::touch(ElementMode m, int r0, int r1, int c0, int c1) {
+    if (!scratch || m == ElementMode::Hidden) return set(m, r0, r1, c0, c1);
+    r0 = std::max(r0, 0);
+    c0 = std::max(c0, 0);
+    r1 = std::min(r1, data_->h);
+    c1 = std::min(c1, data_->w);
+    for (int r = r0; r < r1; ++r)
+        for (int c = c0; c < c1; ++c)
+            if (mode_[index(r, c)] != ElementMode::Hidden) mode_[index(r, c)] = m;
+    points_valid_ = false;
+}
+
 bool Sheet::drawn(int r, int c) const {
     return mode(r, c) != ElementMode::Hidden && element_look(data_->at(r, c), range_, viz_).size > 0;
 }

@@ -29,6 +29,11 @@ public:
     void set_row(ElementMode m, int r) { set(m, r, r + 1, 0, data_->w); }
     void set_col(ElementMode m, int c) { set(m, 0, data_->h, c, c + 1); }
     void set_all(ElementMode m) { set(m, 0, data_->h, 0, data_->w); }
+    // Highlighting and un-highlighting as an operand: like set(), except that the
+    // hidden elements of a scratch result stay hidden (its earlier tiles are gone).
+    void touch(ElementMode m, int r0, int r1, int c0, int c1);
+    void touch_row(ElementMode m, int r) { touch(m, r, r + 1, 0, data_->w); }
+    void touch_col(ElementMode m, int c) { touch(m, 0, data_->h, c, c + 1); }
     ElementMode mode(int r, int c) const { return mode_[index(r, c)]; }
     bool drawn(int r, int c) const;  // emitted as a sprite: not hidden, size > 0
 
@@ -44,6 +49,7 @@ public:
 
     bool active = true;   // interior mats and partial planes exist only during a cycle
     bool guides = true;   // row guides drawn (interior mats get them at their first step)
+    bool scratch = false; // the result of a matmul with anim.scratch
     void show_guides(bool on);
 
     // Appends the visible sprites (cached until the state changes).

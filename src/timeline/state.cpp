@@ -37,6 +37,7 @@ void State::restart() {
         s.own_data() = model.matrix(*t->node);
         s.data_changed();
     }
+    for (const auto& t : schedule->tracks()) sheet(*t->node).scratch = t->scratch > 0;
     schedule->start(*this);
     step = 1;
 }
@@ -92,7 +93,12 @@ void State::ended(const Track& t) {
     Intermediates& v = inter(t);
     for (auto& s : v.interiors) s->active = false;
     for (auto& s : v.planes) s->active = false;
-    if (t.cube->j.n > 1) sheet(*t.node).set_all(ElementMode::Shown);
+    if (t.scratch > 0) {  // the scratch buffer is discarded with its last tile
+        sheet(*t.node).set_all(ElementMode::Hidden);
+        for (auto& s : v.planes) s->set_all(ElementMode::Hidden);
+    } else if (t.cube->j.n > 1) {
+        sheet(*t.node).set_all(ElementMode::Shown);
+    }
 }
 
 // Interior mats of the triples whose blocks still have room move to the cursor and

@@ -74,6 +74,17 @@ out=$("$MMR" stats "$src/scenes/pitch.yaml" --dtype fp8 --gpu a100-sxm-80gb)
 grep -v '^#' "$work/expanded.yaml" | cmp -s - "$work/again.yaml" && ok || bad "expand of the expansion differs"
 expect_error export-mask 1 "mm has no mask epilog" -- export "$work/expanded.yaml"
 
+# FlashAttention: the expansion animates (mvprod scores with a scratch tile, fused vvprod
+# output); its expansion renders step 6 as the preset does, and the frames differ by step.
+"$MMR" expand "$scenes/flash-prefill.yaml" > "$work/flash.yaml"; rc=$?
+[ $rc -eq 0 ] && grep -q 'anim: {alg: mvprod, scratch: 4}' "$work/flash.yaml" \
+  && grep -q '^anim: {alg: vvprod, fuse: sync, speed: 4}' "$work/flash.yaml" && ok || bad "flash expand: exit $rc"
+"$MMR" still "$scenes/flash-prefill.yaml" --step 6 -o "$work/f1.png" --size 160x90 \
+  && "$MMR" still "$work/flash.yaml" --step 6 -o "$work/f2.png" --size 160x90 \
+  && "$MMR" diff "$work/f1.png" "$work/f2.png" > /dev/null && ok || bad "flash: expanded scene renders step 6 differently"
+"$MMR" still "$scenes/flash-prefill.yaml" --step 2 -o "$work/f3.png" --size 160x90
+"$MMR" diff "$work/f1.png" "$work/f3.png" > /dev/null; [ $? -eq 1 ] && ok || bad "flash: steps 2 and 6 look the same"
+
 # --overlay stats writes the costs over the picture: the same scene with and without it
 # differ, in the top-left corner (the totals panel) and elsewhere (the labels).
 "$MMR" still "$scenes/gqa-decode.yaml" -o "$work/ov.png" --size 320x180 --overlay stats; rc=$?

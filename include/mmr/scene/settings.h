@@ -13,6 +13,10 @@ struct AnimSettings {
     double speed = 20;          // steps per second (root only)
     bool hide_inputs = false;
     double spin = 0;            // root only
+    // > 0: the result is a scratch buffer of this many lines of its sweep (rows for
+    // vmprod/dotprod row major, columns for mvprod/dotprod col major): entering the next
+    // group of `scratch` lines hides what was revealed before (FlashAttention's tile).
+    int scratch = 0;
 };
 
 struct LayoutSettings {
@@ -67,6 +71,7 @@ struct AnimOverride {
     std::optional<std::string> alg, fuse;
     std::optional<double> speed, spin;
     std::optional<bool> hide_inputs;
+    std::optional<int> scratch;
 };
 struct LayoutOverride {
     std::optional<std::string> scheme;
