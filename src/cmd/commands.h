@@ -15,6 +15,7 @@ void add_import(CLI::App& app);  // import.cpp
 void add_export(CLI::App& app);  // import.cpp
 void add_diff(CLI::App& app);  // diff.cpp
 void add_test(CLI::App& app);  // test_cmd.cpp
+void add_join(CLI::App& app);  // join.cpp
 
 // Options every rendering command shares: where data comes from, picture size,
 // seed, GL backend and antialiasing.

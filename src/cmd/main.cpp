@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "mmr/core/error.h"
 #include "mmr/scene/scene_parser.h"  // closest_match
+#include "mmr/shard/shard.h"
 
 namespace {
 
@@ -82,6 +83,7 @@ int run(int argc, char** argv) {
     mmr::cmd::add_export(app);
     mmr::cmd::add_diff(app);
     mmr::cmd::add_test(app);
+    mmr::cmd::add_join(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -94,6 +96,9 @@ int run(int argc, char** argv) {
         return e.get_exit_code();
     } catch (const CLI::ParseError& e) {
         return usage_error(app, e, argc, argv);
+    } catch (const mmr::shard::ShardError& e) {  // shard options and variables, join's refusals
+        std::cerr << "mmr: error: " << e.what() << "\n";
+        return 2;
     } catch (const mmr::Error& e) {
         std::cerr << "mmr: error: " << e.what() << "\n";
         return 1;

@@ -12,6 +12,7 @@
 #include "mmr/core/interrupt.h"
 #include "mmr/render/video.h"
 #include "mmr/scene/load_scene.h"
+#include "mmr/shard/shard.h"
 
 namespace mmr::cmd {
 namespace {
@@ -25,6 +26,10 @@ struct RenderArgs {
     std::string js_errors = "error";  // --js-errors
     std::string max_frames;         // --max-frames (empty: limits::max_frames)
     bool quiet = false, verbose = false;
+    std::string shard;              // --shard I/N|auto
+    int shards = 0;                 // --shards N
+    bool resume = false;            // --resume
+    int segment = VideoOptions::kDefaultSegmentFrames;  // --segment
 };
 
 // Progress on stderr, by --progress:
@@ -121,6 +126,11 @@ void run_render(const RenderArgs& a) {
     o.cycles = a.cycles;
     o.duration = a.duration;
     o.frames = a.frames;
+    o.video.segment_frames = a.segment;
+    o.shard = shard::parse_shard(a.shard, a.shards);
+    o.resume = a.resume;
+    if (a.resume && !o.shard.active())
+        throw shard::ShardError(format_error("--resume", "only applies to shards", "add --shard I/N or --shard auto"));
     if (!a.max_frames.empty()) o.max_frames = parse_limit(a.max_frames, "--max-frames");
     Progress progress(a.progress, a.quiet, a.verbose);
     o.on_frame = [&](int64_t done, int64_t total) { progress(done, total); };
@@ -146,6 +156,13 @@ void run_render(const RenderArgs& a) {
         progress.interrupt();
         interrupt::exit_now(interrupt::received());
     }
+    if (st.no_frames || st.skipped) {
+        if (!a.quiet && a.progress != "none")
+            std::fprintf(stderr, "mmr render: shard %s (%s): %s\n", o.shard.text().c_str(), o.shard.source.c_str(),
+                         st.skipped ? (st.output + " is already complete; skipped (--resume)").c_str()
+                                    : "no frames to render (fewer segments than shards); nothing written");
+        return;
+    }
     if (a.verbose) {
         const double n = double(st.last - st.first + 1);
         std::fprintf(stderr,
@@ -156,7 +173,7 @@ void run_render(const RenderArgs& a) {
                      (long long)st.last, st.period, st.seconds, n / st.seconds, st.anim_ms,
                      st.gl_ms, st.encode_wait_ms);
     }
-    progress.finish(a.output, st.last - st.first + 1, st.seconds);
+    progress.finish(st.output, st.last - st.first + 1, st.seconds);
 }
 
 }  // namespace
@@ -174,6 +191,15 @@ void add_render(CLI::App& app) {
     sub->add_option("--duration", a->duration, "Length in seconds instead of cycles");
     sub->add_option("--max-frames", a->max_frames, "Refuse renders of more frames than this (default 1000000)");
     sub->add_option("--frames", a->frames, "Only frames FIRST:LAST (0-based, inclusive) of the timeline");
+    sub->add_option("--shard", a->shard,
+                    "Render only shard I of N (I from 0; 'auto': from Slurm, Kubernetes or GNU parallel "
+                    "variables). MP4: -o names a folder for the part; then mmr join. See docs/cluster.md");
+    sub->add_option("--shards", a->shards, "Number of shards, for --shard auto under Kubernetes or GNU parallel");
+    sub->add_flag("--resume", a->resume, "With --shard: keep a complete part of the same render, render nothing");
+    sub->add_option("--segment", a->segment,
+                    "MP4: encode in segments of N frames, the encoder restarted at each (default " +
+                        std::to_string(VideoOptions::kDefaultSegmentFrames) + "); shards cut between segments")
+        ->check(CLI::Range(1, 100000));
     sub->add_option("--crf", a->crf, "H.264 quality, 0 (lossless) to 51 (worst); default 20")
         ->check(CLI::Range(0, 51));
     sub->add_option("--preset", a->preset,
@@ -188,8 +214,10 @@ void add_render(CLI::App& app) {
     sub->add_flag("-v,--verbose", a->verbose, "Print the renderer, encoder and where the time went");
     describe(sub, "SCENE -o OUT.mp4|OUT.gif|DIR/f{frame:04}.png [options]",
              {"mmr render scenes/dotprod.yaml -o dotprod.mp4 --size 1920x1080 --fps 30",
-              "mmr render scenes/dotprod.yaml -o frames/f{frame:04}.png --frames 0:99 --progress json"},
-             std::string("0 written, 1 bad input or render failure, 2 usage error, 3 internal error, ") +
+              "mmr render scenes/dotprod.yaml -o frames/f{frame:04}.png --frames 0:99 --progress json",
+              "mmr render long.yaml -o parts/ --shard auto   # then: mmr join parts/ -o long.mp4"},
+             std::string("0 written, 1 bad input or render failure, 2 usage error or bad --shard/--shards or "
+                         "shard variable, 3 internal error, ") +
                  kInterruptedCodes);
     sub->callback([a] { run_render(*a); });
 }

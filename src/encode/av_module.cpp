@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mmr/core/error.h"
+#include "mmr/encode/packets.h"
 #include "sinks.h"
 
 extern "C" {
@@ -20,6 +21,10 @@ mmr::FrameSink* mmr_av_open_mp4_sink(const std::string& path, const mmr::VideoOp
     __attribute__((weak));
 mmr::FrameSink* mmr_av_open_gif_sink(const std::string& path, const mmr::VideoOptions& opts)
     __attribute__((weak));
+mmr::FrameSink* mmr_av_open_h264_segment_sink(const std::string& path, const mmr::VideoOptions& opts,
+                                              mmr::PacketSink* out) __attribute__((weak));
+mmr::PacketSink* mmr_av_open_mp4_muxer(const std::string& path, bool bitexact) __attribute__((weak));
+std::string mmr_av_encoder_versions() __attribute__((weak));
 }
 
 namespace mmr::encode_detail {
@@ -27,9 +32,15 @@ namespace mmr::encode_detail {
 namespace {
 
 using OpenFn = FrameSink* (*)(const std::string&, const VideoOptions&);
+using SegmentFn = FrameSink* (*)(const std::string&, const VideoOptions&, PacketSink*);
+using MuxerFn = PacketSink* (*)(const std::string&, bool);
+using VersionsFn = std::string (*)();
 
 struct AvModule {
     OpenFn mp4 = nullptr, gif = nullptr;
+    SegmentFn segments = nullptr;
+    MuxerFn muxer = nullptr;
+    VersionsFn versions = nullptr;
     std::string error;  // why it could not be loaded
 };
 
@@ -47,6 +58,9 @@ AvModule load() {
     if (mmr_av_open_mp4_sink && mmr_av_open_gif_sink) {  // linked in
         m.mp4 = mmr_av_open_mp4_sink;
         m.gif = mmr_av_open_gif_sink;
+        m.segments = mmr_av_open_h264_segment_sink;
+        m.muxer = mmr_av_open_mp4_muxer;
+        m.versions = mmr_av_encoder_versions;
         return m;
     }
     // MMR_AV_MODULE names the file; else beside the binary (build tree), else where
@@ -65,7 +79,10 @@ AvModule load() {
         }
         m.mp4 = reinterpret_cast<OpenFn>(dlsym(h, "mmr_av_open_mp4_sink"));
         m.gif = reinterpret_cast<OpenFn>(dlsym(h, "mmr_av_open_gif_sink"));
-        if (m.mp4 && m.gif) return m;
+        m.segments = reinterpret_cast<SegmentFn>(dlsym(h, "mmr_av_open_h264_segment_sink"));
+        m.muxer = reinterpret_cast<MuxerFn>(dlsym(h, "mmr_av_open_mp4_muxer"));
+        m.versions = reinterpret_cast<VersionsFn>(dlsym(h, "mmr_av_encoder_versions"));
+        if (m.mp4 && m.gif && m.segments && m.muxer && m.versions) return m;
         tried += (tried.empty() ? "" : "; ") + path + ": not mmr's encoder module";
         m.mp4 = m.gif = nullptr;
     }
@@ -80,13 +97,17 @@ const AvModule& module() {
     return m;
 }
 
-std::unique_ptr<FrameSink> open_with(OpenFn AvModule::*which, const std::string& path, const VideoOptions& opts) {
+const AvModule& loaded(const std::string& path) {
     const AvModule& m = module();
-    if (!(m.*which))
+    if (!m.mp4)
         fail("-o " + path, "the video encoders (libmmr_av.so) could not be loaded: " + m.error,
              "reinstall mmr (cmake --install puts it in lib/mmr/ under the prefix), or set MMR_AV_MODULE "
              "to its path");
-    return std::unique_ptr<FrameSink>((m.*which)(path, opts));
+    return m;
+}
+
+std::unique_ptr<FrameSink> open_with(OpenFn AvModule::*which, const std::string& path, const VideoOptions& opts) {
+    return std::unique_ptr<FrameSink>((loaded(path).*which)(path, opts));
 }
 
 }  // namespace
@@ -100,3 +121,19 @@ std::unique_ptr<FrameSink> open_gif_sink(const std::string& path, const VideoOpt
 }
 
 }  // namespace mmr::encode_detail
+
+namespace mmr {
+
+std::unique_ptr<FrameSink> open_h264_segment_sink(const std::string& path, const VideoOptions& opts,
+                                                  std::unique_ptr<PacketSink> out) {
+    const auto& m = encode_detail::loaded(path);
+    return std::unique_ptr<FrameSink>(m.segments(path, opts, out.release()));
+}
+
+std::unique_ptr<PacketSink> open_mp4_muxer(const std::string& path, bool bitexact) {
+    return std::unique_ptr<PacketSink>(encode_detail::loaded(path).muxer(path, bitexact));
+}
+
+std::string encoder_versions() { return encode_detail::loaded("libmmr_av.so").versions(); }
+
+}  // namespace mmr

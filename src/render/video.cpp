@@ -1,8 +1,12 @@
 #include "mmr/render/video.h"
 
 #include <chrono>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
+#include <sys/stat.h>
 
 #include "mmr/core/error.h"
 #include "mmr/core/limits.h"
@@ -12,6 +16,9 @@
 #include "mmr/timeline/animation.h"
 #include "mmr/timeline/fuse_check.h"
 #include "mmr/timeline/time_map.h"
+#include "mmr/encode/packets.h"
+#include "mmr/scene/scene_writer.h"
+#include "mmr/shard/part.h"
 
 namespace mmr {
 namespace {
@@ -46,6 +53,42 @@ int64_t total_frames(const TimeMap& tm, const VideoRenderOptions& o, const Scene
     return checked_total_frames(tm, r);
 }
 
+// How a shard writes: a part of an MP4 into a folder, or its frames of a PNG sequence.
+enum class ShardOutput { None, Part, Frames };
+
+ShardOutput shard_output(const std::string& output, const shard::Shard& sh) {
+    if (!sh.active()) return ShardOutput::None;
+    if (output.find("{frame") != std::string::npos) return ShardOutput::Frames;
+    auto ends = [&](const char* ext) {
+        const size_t n = std::strlen(ext);
+        return output.size() >= n && output.compare(output.size() - n, n, ext) == 0;
+    };
+    if (ends(".gif") || ends(".GIF"))
+        fail("--shard", "a GIF cannot be rendered in shards (each frame is coded against the one before)",
+             "render an MP4 in shards (-o FOLDER/, then mmr join), or a PNG sequence (-o frames/f{frame:04}.png)");
+    if (ends(".mp4") || ends(".MP4"))
+        fail("-o " + output, "with --shard, -o names the folder the shard writes its part into",
+             "write e.g. -o parts/ --shard " + sh.text() + ", then mmr join parts/ -o " + output);
+    return ShardOutput::Part;
+}
+
+// The scene's name for part files: its file name without folder and extension.
+std::string part_stem(const std::string& path) {
+    std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+    const size_t dot = name.rfind('.');
+    if (dot != std::string::npos && dot > 0) name = name.substr(0, dot);
+    std::string out;
+    for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+    if (out.empty() || out[0] == '_' || out.size() > 64) out = "scene";
+    return out;
+}
+
+std::string number(double v) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
 }  // namespace
 
 VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
@@ -63,7 +106,19 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     VideoOptions vo = opts.video;
     vo.width = W;
     vo.height = H;
-    check_frame_sink(output, vo);  // before any work: extension, folder, even size
+    const ShardOutput sharded = shard_output(output, opts.shard);
+    std::string folder;
+    if (sharded == ShardOutput::Part) {
+        folder = output;
+        while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+        // Many tasks may start at once: each creates the folder if it is missing.
+        if (mkdir(folder.c_str(), 0777) != 0 && errno != EEXIST)
+            fail("-o " + output, std::string("cannot create the folder (") + std::strerror(errno) + ")",
+                 "create it, or name a writable folder");
+        check_frame_sink(folder + "/part.mp4", vo);  // folder writable, even size, crf, preset
+    } else {
+        check_frame_sink(output, vo);  // before any work: extension, folder, even size
+    }
 
     Model model = build_model(scene);
     check_fusion(model, scene.path);
@@ -78,11 +133,62 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
     st.last = total - 1;
     if (!opts.frames.empty()) parse_frame_range(opts.frames, total, st.first, st.last);
     vo.first_index = int(st.first);
+    vo.segment_origin = int(st.first);  // segments count from the first frame rendered
+    st.output = output;
+
+    // A shard: its share of the frames; an MP4 shard writes a part instead.
+    std::unique_ptr<FrameSink> part_sink;
+    if (sharded != ShardOutput::None) {
+        const int64_t n_all = st.last - st.first + 1;
+        const shard::Range r = sharded == ShardOutput::Part
+                                   ? shard::video_share(n_all, vo.segment_frames, opts.shard.index, opts.shard.count)
+                                   : shard::share(n_all, opts.shard.index, opts.shard.count);
+        if (r.empty()) {
+            st.no_frames = true;
+            st.last = st.first - 1;
+            return st;
+        }
+        const int64_t render_first = st.first, render_last = st.last;
+        st.first = render_first + r.begin;
+        st.last = render_first + r.end - 1;
+        vo.first_index = int(st.first);
+        if (sharded == ShardOutput::Part) {
+            char size[48];
+            std::snprintf(size, sizeof size, "%dx%d", W, H);
+            shard::PartHeader h;
+            h.identity = shard::render_identity(
+                {{"format", "mp4"},
+                 {"scene", shard::fnv1a_hex(write_scene(scene))},
+                 {"size", size},
+                 {"fps", number(vo.fps)},
+                 {"frames", std::to_string(render_first) + "-" + std::to_string(render_last)},
+                 {"segment_frames", std::to_string(vo.segment_frames)},
+                 {"crf", std::to_string(vo.crf)},
+                 {"preset", vo.preset},
+                 {"encoder_threads", std::to_string(vo.encoder_threads)},
+                 {"aa", std::to_string(int(opts.render.aa)) + "x" + std::to_string(opts.render.msaa)},
+                 {"mmr", MMR_VERSION},
+                 {"encoders", encoder_versions()}},
+                &h.render);
+            h.render_first = render_first;
+            h.render_last = render_last;
+            h.first = st.first;
+            h.last = st.last;
+            h.segment_frames = vo.segment_frames;
+            h.shard = opts.shard.text();
+            st.output = shard::part_path(folder, part_stem(scene.path), st.first, st.last);
+            if (opts.resume && shard::part_complete(st.output, h.render, st.first, st.last)) {
+                st.skipped = true;
+                return st;
+            }
+            part_sink = open_h264_segment_sink(st.output, vo, shard::open_part_writer(st.output, h));
+        }
+    }
 
     DrawList dl = build_draw_list(model, layout, W, H);
     const CameraView base_camera = dl.camera;
     auto renderer = create_renderer(opts.backend, W, H, opts.render);
-    auto sink = open_frame_sink(output, vo);
+    auto sink = part_sink ? std::move(part_sink) : open_frame_sink(output, vo);
     st.renderer = renderer->description();
     st.encoder = sink->description();
 

@@ -54,6 +54,11 @@ struct Dict {
 
 }  // namespace
 
+void quiet_av_log() {
+    install_log();
+    clear_last_error();
+}
+
 std::string av_error_text(int err) {
     char buf[AV_ERROR_MAX_STRING_SIZE] = {};
     av_strerror(err, buf, sizeof buf);

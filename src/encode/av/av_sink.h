@@ -18,6 +18,7 @@ extern "C" {
 
 #include "frame_worker.h"
 #include "mmr/core/interrupt.h"
+#include "mmr/encode/packets.h"
 #include "mmr/encode/video.h"
 
 namespace mmr::encode_detail {
@@ -82,9 +83,20 @@ private:
 // (x264 logs its settings at INFO level); errors are kept and appended to our
 // mmr::Error messages by this function: "<av_strerror>; <last libav error line>".
 std::string av_error_text(int err);
+// Installs that callback (once) and forgets the last error: call before using libav.
+void quiet_av_log();
 
-// The two formats (mp4.cpp, gif.cpp); exports.cpp hands them to the loader.
+// H.264 settings and the RGBA -> yuv420p conversion of MP4 (mp4.cpp), used by the
+// segment encoder (segments.cpp) for each segment's encoder.
+std::unique_ptr<AvFormatSpec> make_mp4_spec(const std::string& path, const VideoOptions& opts);
+
+// The formats; exports.cpp hands them to the loader. MP4: the segment encoder
+// into the MP4 muxer (segments.cpp).
 std::unique_ptr<FrameSink> open_mp4_sink_av(const std::string& path, const VideoOptions& opts);
+std::unique_ptr<FrameSink> open_h264_segment_sink_av(const std::string& path, const VideoOptions& opts,
+                                                     std::unique_ptr<PacketSink> out);
+std::unique_ptr<PacketSink> open_mp4_muxer_av(const std::string& path, bool bitexact);
+std::string encoder_versions_av();
 std::unique_ptr<FrameSink> open_gif_sink_av(const std::string& path, const VideoOptions& opts);
 
 }  // namespace mmr::encode_detail

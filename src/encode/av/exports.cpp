@@ -12,4 +12,17 @@ mmr::FrameSink* mmr_av_open_gif_sink(const std::string& path, const mmr::VideoOp
     return mmr::encode_detail::open_gif_sink_av(path, opts).release();
 }
 
+// Takes ownership of `out` (also when it throws).
+mmr::FrameSink* mmr_av_open_h264_segment_sink(const std::string& path, const mmr::VideoOptions& opts,
+                                              mmr::PacketSink* out) {
+    return mmr::encode_detail::open_h264_segment_sink_av(path, opts, std::unique_ptr<mmr::PacketSink>(out))
+        .release();
+}
+
+mmr::PacketSink* mmr_av_open_mp4_muxer(const std::string& path, bool bitexact) {
+    return mmr::encode_detail::open_mp4_muxer_av(path, bitexact).release();
+}
+
+std::string mmr_av_encoder_versions() { return mmr::encode_detail::encoder_versions_av(); }
+
 }  // extern "C"

@@ -62,6 +62,7 @@ public:
         }
         av_dict_set(mux_options, "movflags", "+faststart", 0);
 
+        if (sws_) return;  // a new encoder for the next segment: same conversion
         sws_ = sws_alloc_context();
         if (!sws_) throw Error(path_ + ": cannot allocate the colour converter");
         av_opt_set_int(sws_, "srcw", ctx->width, 0);
@@ -131,8 +132,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<FrameSink> open_mp4_sink_av(const std::string& path, const VideoOptions& opts) {
-    return std::make_unique<AvFileSink>(path, opts, std::make_unique<Mp4Spec>(path, opts));
+std::unique_ptr<AvFormatSpec> make_mp4_spec(const std::string& path, const VideoOptions& opts) {
+    return std::make_unique<Mp4Spec>(path, opts);
 }
 
 }  // namespace mmr::encode_detail
