@@ -14,6 +14,7 @@ PKGS=(
   chromium  # tests only: opens mmr test's HTML report headless (tests/cli/run_diff_tests.sh)
   clang libclang-rt-dev  # tests only: libFuzzer for tests/fuzz/ (skipped without clang)
   slurm-wlm munge  # tests only: a real single-node Slurm runs examples/slurm/ (tests/cli/run_slurm_test.sh; skipped without)
+  parallel  # tests only: GNU parallel runs examples/parallel.sh (tests/cli/run_shard_tests.sh; skipped without)
   libxml2-utils  # tests only: xmllint checks mmr test --junit against the JUnit schema (tests/cli/run_report_tests.sh)
 )
 missing=()

@@ -100,4 +100,11 @@ for i in 0 1 2; do "$MMR" render anim.yaml -o "seq/f{frame:04}.png" --size 96x64
 [ "$(ls seq | wc -l)" -eq 11 ] && ok || bad "PNG shards wrote $(ls seq | wc -l) frames, not 11"
 "$MMR" render anim.yaml -o "seqall/f{frame:04}.png" --size 96x64 --fps 10 --duration 1.1 -q
 diff -r seq seqall >/dev/null && ok || bad "PNG sequence shards differ from the whole sequence"
+# examples/parallel.sh under GNU parallel (when installed): the same bytes.
+if command -v parallel >/dev/null && [ -n "${MMR_SOURCE_DIR:-}" ]; then
+  MMR=$MMR bash "$MMR_SOURCE_DIR/examples/parallel.sh" anim.yaml gnu.mp4 3 2 "${common[@]}" 2>/dev/null &&
+    cmp -s gnu.mp4 single.mp4 && ok || bad "examples/parallel.sh does not give the single render's bytes"
+else
+  echo "skipped: examples/parallel.sh (GNU parallel is not installed)"
+fi
 finish "shard tests"
