@@ -24,7 +24,7 @@ struct VideoOptions {
     // x264 threads, fixed (not the machine's core count): x264's output depends on
     // its thread count, and parts encoded on different machines must join exactly.
     int encoder_threads = 4;
-    static constexpr int kDefaultSegmentFrames = 120;
+    static constexpr int kDefaultSegmentFrames = 250;  // x264's own keyframe interval: bench/RESULTS.md
 };
 
 // A destination for frames, written as they come. Encoding runs on a worker
