@@ -157,7 +157,11 @@ void run_render(const RenderArgs& a) {
         interrupt::exit_now(interrupt::received());
     }
     if (st.no_frames || st.skipped) {
-        if (!a.quiet && a.progress != "none")
+        if (!a.quiet && a.progress == "json")
+            std::fprintf(stderr, "{\"done\": true, \"shard\": \"%s\", %s}\n", o.shard.text().c_str(),
+                         st.skipped ? ("\"skipped\": true, \"output\": " + json_string(st.output)).c_str()
+                                    : "\"frames\": 0");
+        else if (!a.quiet && a.progress != "none")
             std::fprintf(stderr, "mmr render: shard %s (%s): %s\n", o.shard.text().c_str(), o.shard.source.c_str(),
                          st.skipped ? (st.output + " is already complete; skipped (--resume)").c_str()
                                     : "no frames to render (fewer segments than shards); nothing written");

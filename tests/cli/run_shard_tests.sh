@@ -61,6 +61,8 @@ touch -d '2001-01-01' "p3/$part"
 stderr_of "resume" 0 render anim.yaml -o p3/ --size 96x64 --fps 10 --duration 4.3 --segment 7 --shard 0/3 --resume &&
   [[ "$out" == *"p3/$part is already complete; skipped (--resume)"* ]] && ok || bad "resume message: $out"
 [ "$(stat -c %Y "p3/$part")" = "$(date -d 2001-01-01 +%s)" ] && ok || bad "resume rewrote the part"
+stderr_of "resume json" 0 render anim.yaml -o p3/ --size 96x64 --fps 10 --duration 4.3 --segment 7 --shard 0/3 --resume --progress json &&
+  [ "$out" = "{\"done\": true, \"shard\": \"0/3\", \"skipped\": true, \"output\": \"p3/$part\"}" ] && ok || bad "resume json: $out"
 "$MMR" render anim.yaml -o p3/ "${common[@]}" --shard 0/3 --resume --crf 30 || bad "resume with other settings"
 [ "$(stat -c %Y "p3/$part")" != "$(date -d 2001-01-01 +%s)" ] && ok || bad "resume kept a part of another render"
 head -c 300 "p3/$part" > cut.tmp && cp cut.tmp "pslice/x.mmrpart" # (used below: a truncated part)
