@@ -97,9 +97,9 @@ expect_error "bad hex colour" 1 "--background #12345: not a colour" -- \
   still "$work/s/b.yaml" -o "$work/out/x.png" --background '#12345'
 printf 'expr: A @ B\noutput: {background: transparnt}\n' > "$work/bg.yaml"
 expect_error "scene colour" 1 "did you mean 'transparent'?" -- still "$work/bg.yaml" -o "$work/out/x.png"
-expect_error "transparent mp4" 1 "\".mp4\" has no alpha channel" -- \
+expect_error "transparent mp4" 1 "x.mp4: H.264 in .mp4 has no alpha channel, so no transparent background" -- \
   render "$work/s/a.yaml" -o "$work/out/x.mp4" --background transparent --size 160x90
-expect_error "transparent gif" 1 "gif and mp4 have none" -- \
+expect_error "transparent gif" 1 "x.gif: GIF in .gif has no alpha channel, so no transparent background" -- \
   render "$work/s/a.yaml" -o "$work/out/x.gif" --background '#00000080' --size 160x90
 [ ! -e "$work/out/x.png" ] && [ ! -e "$work/out/x.mp4" ] && [ ! -e "$work/out/x.gif" ] && ok || bad "an error left a file"
 mkdir -p "$work/out/tseq"
