@@ -68,7 +68,7 @@ if [ $check = 0 ]; then
   for png in "$pictures"/*.png; do
     [ -e "$png" ] || continue
     name=$(basename "$png")
-    printf '%s\n' "${made[@]}" | grep -qxF "$name" || { rm -f "$png"; echo "removed stale $name"; }
+    printf '%s\n' "${made[@]}" | grep -xF "$name" >/dev/null || { rm -f "$png"; echo "removed stale $name"; }
   done
   echo "gallery: wrote ${#made[@]} pictures to $pictures"
   exit 0
@@ -85,7 +85,7 @@ done
 for png in "$pictures"/*.png; do
   [ -e "$png" ] || continue
   name=$(basename "$png")
-  printf '%s\n' "${made[@]}" | grep -qxF "$name" ||
+  printf '%s\n' "${made[@]}" | grep -xF "$name" >/dev/null ||
     { echo "gallery: docs/gallery/$name has no scene in docs/gallery/scenes/" >&2; bad=1; }
 done
 if [ $bad = 1 ]; then

@@ -14,9 +14,11 @@ PKGS=(
   chromium  # tests only: opens mmr test's HTML report and the article <video> headless (tests/cli/run_diff_tests.sh, run_article_test.sh)
   libwebp-dev  # tests only: libwebpdemux reads animated WebP back (tests/cpu/video_formats_test.cpp; FFmpeg 5.1 cannot)
   libcairo2-dev libfreetype-dev  # flat figures (mmr heatmap, mmr chart, --view flat): PNG, SVG, PDF
-  poppler-utils libxml2-utils  # tests only: pdfinfo/pdftotext check PDFs, xmllint checks SVGs
+  poppler-utils libxml2-utils  # tests only: pdfinfo/pdftotext check PDFs, xmllint checks SVGs and mmr test --junit against the JUnit schema (tests/cli/run_report_tests.sh)
   python3  # tests only: the command-line tests write .npy files and read JSON/CSV with it
   clang libclang-rt-dev  # tests only: libFuzzer for tests/fuzz/ (skipped without clang)
+  slurm-wlm munge  # tests only: a real single-node Slurm runs examples/slurm/ (tests/cli/run_slurm_test.sh; skipped without)
+  parallel  # tests only: GNU parallel runs examples/parallel.sh (tests/cli/run_shard_tests.sh; skipped without)
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -23,6 +23,7 @@ void add_stats(CLI::App& app);  // stats.cpp
 void add_expand(CLI::App& app);  // expand.cpp
 void add_heatmap(CLI::App& app);  // heatmap.cpp
 void add_chart(CLI::App& app);  // chart.cpp (needs src/stats)
+void add_join(CLI::App& app);  // join.cpp
 
 // The command line as typed (shell-quoted where needed) without its output path,
 // for files that record how they were made.

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "mmr/core/error.h"
 #include "mmr/scene/scene_parser.h"  // closest_match
+#include "mmr/shard/shard.h"
 
 namespace {
 
@@ -86,6 +87,7 @@ int run(int argc, char** argv) {
     mmr::cmd::add_expand(app);
     mmr::cmd::add_heatmap(app);
     mmr::cmd::add_chart(app);
+    mmr::cmd::add_join(app);
     mmr::cmd::set_command_line(argc, argv);
     try {
         app.parse(argc, argv);
@@ -99,6 +101,9 @@ int run(int argc, char** argv) {
         return e.get_exit_code();
     } catch (const CLI::ParseError& e) {
         return usage_error(app, e, argc, argv);
+    } catch (const mmr::shard::ShardError& e) {  // shard options and variables, join's refusals
+        std::cerr << "mmr: error: " << e.what() << "\n";
+        return 2;
     } catch (const mmr::Error& e) {
         std::cerr << "mmr: error: " << e.what() << "\n";
         return 1;

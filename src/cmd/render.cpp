@@ -14,6 +14,7 @@
 #include "mmr/core/interrupt.h"
 #include "mmr/render/video.h"
 #include "mmr/scene/load_scene.h"
+#include "mmr/shard/shard.h"
 
 namespace mmr::cmd {
 namespace {
@@ -34,6 +35,10 @@ struct RenderArgs {
     std::string max_frames;         // --max-frames (empty: limits::max_frames)
     std::string view = "3d";        // --view 3d|flat
     bool quiet = false, verbose = false;
+    std::string shard;              // --shard I/N|auto
+    int shards = 0;                 // --shards N
+    bool resume = false;            // --resume
+    int segment = VideoOptions::kDefaultSegmentFrames;  // --segment
 };
 
 // Progress on stderr, by --progress:
@@ -138,6 +143,11 @@ void run_one(const RenderArgs& a, const batch::Job& job, bool in_batch) {
     o.duration = a.duration;
     o.frames = a.frames;
     o.flat_view = a.view == "flat";
+    o.video.segment_frames = a.segment;
+    o.shard = shard::parse_shard(a.shard, a.shards);
+    o.resume = a.resume;
+    if (a.resume && !o.shard.active())
+        throw shard::ShardError(format_error("--resume", "only applies to shards", "add --shard I/N or --shard auto"));
     if (!a.max_frames.empty()) o.max_frames = parse_limit(a.max_frames, "--max-frames");
     // In a batch, a bar per process would overwrite the others': summaries only.
     Progress progress(in_batch && a.progress == "auto" ? "plain-summary" : a.progress, a.quiet, a.verbose);
@@ -165,6 +175,17 @@ void run_one(const RenderArgs& a, const batch::Job& job, bool in_batch) {
         progress.interrupt();
         interrupt::exit_now(interrupt::received());
     }
+    if (st.no_frames || st.skipped) {
+        if (!a.quiet && a.progress == "json")
+            std::fprintf(stderr, "{\"done\": true, \"shard\": \"%s\", %s}\n", o.shard.text().c_str(),
+                         st.skipped ? ("\"skipped\": true, \"output\": " + json_string(st.output)).c_str()
+                                    : "\"frames\": 0");
+        else if (!a.quiet && a.progress != "none")
+            std::fprintf(stderr, "mmr render: shard %s (%s): %s\n", o.shard.text().c_str(), o.shard.source.c_str(),
+                         st.skipped ? (st.output + " is already complete; skipped (--resume)").c_str()
+                                    : "no frames to render (fewer segments than shards); nothing written");
+        return;
+    }
     if (a.verbose) {
         const double n = double(st.last - st.first + 1);
         std::fprintf(stderr,
@@ -175,7 +196,8 @@ void run_one(const RenderArgs& a, const batch::Job& job, bool in_batch) {
                      (long long)st.last, st.period, st.seconds, n / st.seconds, st.anim_ms,
                      st.gl_ms, st.encode_wait_ms);
     }
-    progress.finish(shown, st.last - st.first + 1, st.seconds);
+    // A shard names its part (the folder it was given holds the parts of all shards).
+    progress.finish(st.output.empty() ? shown : st.output, st.last - st.first + 1, st.seconds);
 }
 
 void run_render(const RenderArgs& a) {
@@ -239,6 +261,15 @@ void add_render(CLI::App& app) {
     sub->add_option("--crf", a->crf,
                     "Quality: H.264 0 (lossless) to 51 (worst), default 20; VP9 and AV1 0 to 63, default 32 and 35")
         ->check(CLI::Range(0, 63));
+    sub->add_option("--shard", a->shard,
+                    "Render only shard I of N (I from 0; 'auto': from Slurm, Kubernetes or GNU parallel "
+                    "variables). MP4: -o names a folder for the part; then mmr join. See docs/cluster.md");
+    sub->add_option("--shards", a->shards, "Number of shards, for --shard auto under Kubernetes or GNU parallel");
+    sub->add_flag("--resume", a->resume, "With --shard: keep a complete part of the same render, render nothing");
+    sub->add_option("--segment", a->segment,
+                    "H.264 MP4: encode in segments of N frames, the encoder restarted at each (default " +
+                        std::to_string(VideoOptions::kDefaultSegmentFrames) + "); shards cut between segments")
+        ->check(CLI::Range(1, 100000));
     sub->add_option("--preset", a->preset,
                     "x264 speed/size trade-off: ultrafast, superfast, veryfast (default), faster, fast, medium, slow");
     sub->add_option("--hold", a->hold, "Seconds to hold the last frame of each cycle (default 0)");
@@ -259,8 +290,10 @@ void add_render(CLI::App& app) {
              {"mmr render scenes/dotprod.yaml -o dotprod.mp4 --size 1920x1080 --fps 30",
               "mmr render scenes/dotprod.yaml -o dotprod.webm --hold 1.5 --poster dotprod.png",
               "mmr render scenes/dotprod.yaml -o frames/f{frame:04}.png --frames 0:99 --progress json",
-              "mmr render scenes/ -o videos/{name}.{mp4,webm} --jobs 2"},
-             std::string("0 written, 1 bad input or render failure, 2 usage error, 3 internal error, ") +
+              "mmr render scenes/ -o videos/{name}.{mp4,webm} --jobs 2",
+              "mmr render long.yaml -o parts/ --shard auto   # then: mmr join parts/ -o long.mp4"},
+             std::string("0 written, 1 bad input or render failure, 2 usage error or bad --shard/--shards or "
+                         "shard variable, 3 internal error, ") +
                  kInterruptedCodes);
     sub->callback([a] { run_render(*a); });
 }

@@ -6,6 +6,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <tuple>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -14,6 +20,7 @@
 
 #include "commands.h"
 #include "compare_options.h"
+#include "mmr/compare/ci_report.h"
 #include "mmr/compare/report.h"
 #include "mmr/core/error.h"
 #include "mmr/core/interrupt.h"
@@ -21,15 +28,20 @@
 #include "mmr/gl/backend.h"
 #include "mmr/render/still.h"
 #include "mmr/scene/scene_parser.h"
+#include "mmr/shard/shard.h"
 
 namespace mmr::cmd {
 namespace {
 
 struct TestArgs {
     std::vector<std::string> scenes;
-    std::string references, report, out;
+    std::string references, report, out, junit, summary;
     SceneArgs common;  // --data-dir --size --seed --backend --aa --msaa
-    bool update = false, json = false;
+    bool update = false, json = false, report_all = false;
+    std::string update_mode;  // --update [missing|changed|all]; empty: changed
+    int jobs = 1;
+    std::string shard;        // --shard I/N|auto
+    int shards = 0;
     ToleranceArgs tolerance;
 };
 
@@ -104,12 +116,22 @@ std::map<std::string, std::string> collect_scenes(const std::vector<std::string>
 }
 
 SceneResult run_one(const std::string& name, const std::string& scene_path, const TestArgs& o,
-                    const Tolerance& tol, const std::string& out_dir) {
+                    const Tolerance& base_tol, const std::string& out_dir) {
     SceneResult r;
     r.name = name;
     r.scene_path = scene_path;
     const std::string ref = join(o.references, name + ".png");
+    const auto t0 = std::chrono::steady_clock::now();
+    struct Timer {  // r.seconds on every way out
+        SceneResult& r;
+        std::chrono::steady_clock::time_point t0;
+        ~Timer() { r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); }
+    } timer{r, t0};
     try {
+        // The sidecar beside the reference: this scene's tolerance and ignored regions.
+        const SceneTestConfig config = load_scene_test_config(join(o.references, name + ".test.yaml"));
+        r.config = config.path;
+        const Tolerance tol = apply_config(base_tol, config);
         SceneSpec spec = load_scene_args(scene_path, o.common);
         StillOptions sopts;
         sopts.backend = parse_backend(o.common.backend);
@@ -126,7 +148,13 @@ SceneResult run_one(const std::string& name, const std::string& scene_path, cons
         if (o.update) {
             struct stat st;
             bool exists = stat(ref.c_str(), &st) == 0, same = false;
-            if (exists) {
+            const std::string mode = o.update_mode.empty() ? "changed" : o.update_mode;
+            if (exists && mode == "missing") {  // only new references
+                r.status = SceneStatus::Unchanged;
+                r.message = "kept " + ref + " (--update missing)";
+                return r;
+            }
+            if (exists && mode != "all") {
                 try {  // an unreadable or damaged reference is simply replaced
                     ImageFile old = load_png_for_compare(ref);
                     same = old.image.width == img.width && old.image.height == img.height && old.image.rgba == img.rgba &&
@@ -142,6 +170,7 @@ SceneResult run_one(const std::string& name, const std::string& scene_path, cons
 
         ReferenceOptions ropts;
         ropts.tolerance = tol;
+        ropts.ignore = config.ignore;
         Comparison c = check_against_reference(img, r.actual_path, ref, ropts);
         r.status = c.outcome == Outcome::Same       ? SceneStatus::Same
                    : c.outcome == Outcome::Missing  ? SceneStatus::Missing
@@ -175,6 +204,15 @@ void run_test(const TestArgs& o) {
             size_t slash = o.report.find_last_of('/');
             if (slash != std::string::npos && slash > 0) make_dirs(o.report.substr(0, slash), "--report");
         }
+        for (const auto& [opt, path, ext] : {std::tuple<std::string, std::string, std::string>{"--junit", o.junit, ".xml"},
+                                             {"--summary", o.summary, ".md"}}) {
+            if (path.empty()) continue;
+            if (!ends_with(path, ext))
+                fail(opt + " " + path, "names a " + ext + " file", "name it e.g. out/results" + ext);
+            size_t slash = path.find_last_of('/');
+            if (slash != std::string::npos && slash > 0) make_dirs(path.substr(0, slash), opt);
+        }
+        if (o.jobs < 1) fail("--jobs " + std::to_string(o.jobs), "is not a number of scenes at once", "give 1 or more");
         const auto scenes = collect_scenes(o.scenes);
         if (o.update) {
             make_dirs(o.references, "--references");
@@ -196,19 +234,61 @@ void run_test(const TestArgs& o) {
             fail("--out " + out_dir, "is the references folder, so renders would replace references",
                  "write renders elsewhere (e.g. --out out)");
 
-        std::vector<SceneResult> results;
-        for (const auto& [name, path] : scenes) {
-            results.push_back(run_one(name, path, o, tol, out_dir));
-            const SceneResult& r = results.back();
-            if (!o.json) {
-                const char* tag = r.status == SceneStatus::Same        ? "ok     "
-                                  : r.status == SceneStatus::Different ? "FAIL   "
-                                  : r.status == SceneStatus::SizeMismatch ? "FAIL   "
-                                  : r.status == SceneStatus::Missing   ? "MISSING"
-                                  : r.status == SceneStatus::Error     ? "ERROR  "
-                                                                       : "update ";
-                std::cout << tag << " " << name << ": " << r.message << "\n";
+        // This shard's share of the scenes (--shard), in name order.
+        std::vector<std::pair<std::string, std::string>> todo(scenes.begin(), scenes.end());
+        const shard::Shard sh = shard::parse_shard(o.shard, o.shards);
+        if (sh.active()) {
+            const shard::Range r = shard::share(int64_t(todo.size()), sh.index, sh.count);
+            todo = std::vector<std::pair<std::string, std::string>>(todo.begin() + r.begin, todo.begin() + r.end);
+            if (!o.json)
+                std::cerr << "mmr test: shard " << sh.text() << " (" << sh.source << "): " << todo.size() << " of "
+                          << scenes.size() << " scenes\n";
+        }
+        auto print = [&](const SceneResult& r) {
+            if (o.json) return;
+            const char* tag = r.status == SceneStatus::Same           ? "ok     "
+                              : r.status == SceneStatus::Different    ? "FAIL   "
+                              : r.status == SceneStatus::SizeMismatch ? "FAIL   "
+                              : r.status == SceneStatus::Missing      ? "MISSING"
+                              : r.status == SceneStatus::Error        ? "ERROR  "
+                                                                      : "update ";
+            std::cout << tag << " " << r.name << ": " << r.message << "\n" << std::flush;
+        };
+        // --jobs N: N scenes render at once (each its own GL context); lines are
+        // printed in name order as soon as every earlier scene is done.
+        std::vector<SceneResult> results(todo.size());
+        std::vector<char> done(todo.size(), 0);
+        std::mutex m;
+        std::condition_variable cv;
+        std::atomic<size_t> next{0};
+        auto work = [&] {
+            for (size_t i; (i = next++) < todo.size();) {
+                SceneResult r = run_one(todo[i].first, todo[i].second, o, tol, out_dir);
+                std::lock_guard<std::mutex> lock(m);
+                results[i] = std::move(r);
+                done[i] = 1;
+                cv.notify_all();
             }
+        };
+        const int jobs = std::max(1, std::min<int>(o.jobs, int(todo.size())));
+        std::vector<std::thread> pool;
+        for (int j = 1; j < jobs; ++j) pool.emplace_back(work);
+        if (jobs == 1) {
+            work();
+            for (const auto& r : results) print(r);
+        } else {
+            std::thread printer([&] {
+                for (size_t i = 0; i < todo.size(); ++i) {
+                    std::unique_lock<std::mutex> lock(m);
+                    cv.wait(lock, [&] { return done[i] != 0; });
+                    const SceneResult r = results[i];
+                    lock.unlock();
+                    print(r);
+                }
+            });
+            work();
+            for (auto& t : pool) t.join();
+            printer.join();
         }
         // References with no scene are worth a note (a renamed or deleted scene).
         if (!o.update && o.scenes.size() == 1 && is_dir(o.scenes[0]))
@@ -230,7 +310,10 @@ void run_test(const TestArgs& o) {
         info.size = o.common.size;
         info.tolerance = tol;
         info.update = o.update;
+        info.report_all = o.report_all;
         if (!o.report.empty()) write_html_report(o.report, results, info);
+        if (!o.junit.empty()) write_text_file(o.junit, junit_xml(results, info), "--junit");
+        if (!o.summary.empty()) write_text_file(o.summary, summary_markdown(results, info), "--summary");
         const RunCounts c = count(results);
         const int code = exit_code(c);
         if (o.json) {
@@ -244,6 +327,8 @@ void run_test(const TestArgs& o) {
                           << o.references;
             std::cout << "\n";
             if (!o.report.empty()) std::cout << "report: " << o.report << "\n";
+            if (!o.junit.empty()) std::cout << "junit: " << o.junit << "\n";
+            if (!o.summary.empty()) std::cout << "summary: " << o.summary << "\n";
             if (c.missing)
                 std::cerr << "mmr: error: " << c.missing << (c.missing == 1 ? " scene has" : " scenes have") << " no reference in " << o.references
                           << "; create references with: mmr test " << o.scenes[0] << " --references " << o.references
@@ -282,8 +367,18 @@ void add_test(CLI::App& app) {
     sub->add_option("--out", opts->out,
                     "Folder for the renders (<name>.png) and diff images (<name>.diff.png); "
                     "default: the report's folder, else mmr-test-out");
-    sub->add_flag("--update", opts->update,
-                  "Write the references from the renders instead of comparing (only those whose pixels changed)");
+    sub->add_option("--update", opts->update_mode,
+                    "Write the references from the renders instead of comparing: 'changed' (the default: new "
+                    "ones and those whose pixels changed), 'missing' (only new ones) or 'all'")
+        ->expected(0, 1)
+        ->check(CLI::IsMember({"", "missing", "changed", "all"}));
+    sub->add_option("--junit", opts->junit, "Write JUnit XML here: one testcase per scene (CI test reports)");
+    sub->add_option("--summary", opts->summary,
+                    "Write a Markdown table here (e.g. $GITHUB_STEP_SUMMARY): scene, result, metric, changed regions");
+    sub->add_flag("--report-all", opts->report_all, "Show every scene's images in the report, not only the failures'");
+    sub->add_option("--jobs,-j", opts->jobs, "Scenes rendered at once (default 1)");
+    sub->add_option("--shard", opts->shard, "Test only shard I of N of the scenes (I from 0), or 'auto' (docs/cluster.md)");
+    sub->add_option("--shards", opts->shards, "Number of shards, for --shard auto under Kubernetes or GNU parallel");
     add_scene_options(sub, opts->common);
     add_tolerance_options(sub, opts->tolerance);
     sub->add_flag("--json", opts->json, "Print one JSON object instead of lines of text");
@@ -294,7 +389,10 @@ void add_test(CLI::App& app) {
                          "fails to render, missing references or folders, bad options, usage error, or writing "
                          "the results to standard output failed (the text or JSON is written and flushed "
                          "before the verdict's code); 3 internal error; ") + kInterruptedCodes);
-    sub->callback([opts] { run_test(*opts); });
+    sub->callback([opts, sub] {
+        opts->update = sub->count("--update") > 0;
+        run_test(*opts);
+    });
 }
 
 }  // namespace mmr::cmd

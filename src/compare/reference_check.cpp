@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "mmr/compare/reference_check.h"
 
 #include "mmr/core/quote.h"
@@ -24,15 +25,6 @@ std::string size_text(int w, int h) { return std::to_string(w) + "x" + std::to_s
 
 std::string percent(double fraction) { return format_number(100 * fraction, 3) + " %"; }
 
-void check_channels(const std::string& reference, int ref_channels, const std::string& actual,
-                    int actual_channels) {
-    if (ref_channels == actual_channels) return;
-    auto kind = [](int n) {
-        return std::string(channels_name(n)) + " (" + std::to_string(n) + (n == 1 ? " channel)" : " channels)");
-    };
-    fail(reference, "is " + kind(ref_channels) + " but " + actual + " is " + kind(actual_channels),
-         "compare images with the same channels (write both with mmr, or convert one)");
-}
 
 }  // namespace
 
@@ -268,9 +260,23 @@ Comparison check_against_reference(const Image& actual, const std::string& actua
         c.outcome = Outcome::Missing;
         c.result.width_b = actual.width, c.result.height_b = actual.height;
     } else {
+        // Decoded to 8-bit RGBA: RGB and opaque RGBA, grey, palette and 16-bit files
+        // with the same pixels compare the same; other pixels differ as any would.
         ImageFile ref = load_png_for_compare(reference_path);
-        check_channels(reference_path, ref.header.channels, actual_path, stored_channels(actual));
-        judge(c, ref.image, actual, diff_path);
+        Image masked;
+        const bool mask = !opts.ignore.empty() && ref.image.width == actual.width && ref.image.height == actual.height;
+        if (mask) {
+            masked = actual;  // ignored pixels: the reference's, so they compare equal
+            for (const Rect& r : opts.ignore)
+                for (int y = std::max(0, r.y); y < std::min(actual.height, r.y + r.h); ++y)
+                    for (int x = std::max(0, r.x); x < std::min(actual.width, r.x + r.w); ++x) {
+                        const size_t i = (size_t(y) * size_t(actual.width) + size_t(x)) * 4;
+                        std::copy(&ref.image.rgba[i], &ref.image.rgba[i] + 4, &masked.rgba[i]);
+                    }
+        }
+        const Image& compared = mask ? masked : actual;
+        judge(c, ref.image, compared, diff_path);
+        if (c.outcome == Outcome::Different) c.regions = changed_regions(ref.image, compared);
     }
     if (!c.passed() && opts.write_actual_on_failure) write_png(actual_path, actual, opts.png_texts);
     if (c.passed() && opts.remove_stale_diff && file_exists(diff_path) && diff_path != reference_path &&
@@ -288,7 +294,6 @@ Comparison compare_png_files(const std::string& reference, const std::string& ac
     c.tolerance = tolerance;
     // Check both headers before decoding either, so the cheap errors come first.
     PngHeader ha = probe_png(reference), hb = probe_png(actual);
-    check_channels(reference, ha.channels, actual, hb.channels);
     if (ha.width != hb.width || ha.height != hb.height) {
         c.outcome = Outcome::SizeMismatch;
         c.result.same_size = false;
@@ -302,6 +307,70 @@ Comparison compare_png_files(const std::string& reference, const std::string& ac
     ImageFile a = load_png_for_compare(reference), b = load_png_for_compare(actual);
     judge(c, a.image, b.image, diff_path);
     return c;
+}
+
+}  // namespace mmr
+
+namespace mmr {
+
+std::vector<Rect> changed_regions(const Image& a, const Image& b, int cell, size_t max_regions) {
+    std::vector<Rect> out;
+    if (a.width != b.width || a.height != b.height || a.rgba.size() != b.rgba.size()) return out;
+    const int cw = (a.width + cell - 1) / cell, ch = (a.height + cell - 1) / cell;
+    std::vector<Rect> box(size_t(cw) * size_t(ch), Rect{0, 0, 0, 0});  // per cell: changed pixels' bounds
+    std::vector<char> on(box.size(), 0);
+    for (int y = 0; y < a.height; ++y)
+        for (int x = 0; x < a.width; ++x) {
+            const size_t i = (size_t(y) * size_t(a.width) + size_t(x)) * 4;
+            if (std::equal(&a.rgba[i], &a.rgba[i] + 4, &b.rgba[i])) continue;
+            const size_t k = size_t(y / cell) * size_t(cw) + size_t(x / cell);
+            Rect& r = box[k];
+            if (!on[k]) {
+                r = Rect{x, y, 1, 1};
+                on[k] = 1;
+                continue;
+            }
+            const int x1 = std::max(r.x + r.w, x + 1), y1 = std::max(r.y + r.h, y + 1);
+            r.x = std::min(r.x, x), r.y = std::min(r.y, y);
+            r.w = x1 - r.x, r.h = y1 - r.y;
+        }
+    // Flood fill over the 8 neighbours of changed cells.
+    std::vector<char> seen(box.size(), 0);
+    std::vector<size_t> stack;
+    for (size_t k0 = 0; k0 < box.size(); ++k0) {
+        if (!on[k0] || seen[k0]) continue;
+        Rect g = box[k0];
+        stack.assign(1, k0);
+        seen[k0] = 1;
+        while (!stack.empty()) {
+            const size_t k = stack.back();
+            stack.pop_back();
+            const Rect& r = box[k];
+            const int x1 = std::max(g.x + g.w, r.x + r.w), y1 = std::max(g.y + g.h, r.y + r.h);
+            g.x = std::min(g.x, r.x), g.y = std::min(g.y, r.y);
+            g.w = x1 - g.x, g.h = y1 - g.y;
+            const int cx = int(k % size_t(cw)), cy = int(k / size_t(cw));
+            for (int dy = -1; dy <= 1; ++dy)
+                for (int dx = -1; dx <= 1; ++dx) {
+                    const int nx = cx + dx, ny = cy + dy;
+                    if (nx < 0 || ny < 0 || nx >= cw || ny >= ch) continue;
+                    const size_t n = size_t(ny) * size_t(cw) + size_t(nx);
+                    if (on[n] && !seen[n]) seen[n] = 1, stack.push_back(n);
+                }
+        }
+        out.push_back(g);
+    }
+    if (out.size() > max_regions) {
+        std::stable_sort(out.begin(), out.end(),
+                         [](const Rect& p, const Rect& q) { return int64_t(p.w) * p.h > int64_t(q.w) * q.h; });
+        out.resize(max_regions);
+        std::sort(out.begin(), out.end(), [](const Rect& p, const Rect& q) { return p.y != q.y ? p.y < q.y : p.x < q.x; });
+    }
+    return out;
+}
+
+std::string rect_text(const Rect& r) {
+    return std::to_string(r.x) + "," + std::to_string(r.y) + " " + std::to_string(r.w) + "x" + std::to_string(r.h);
 }
 
 }  // namespace mmr

@@ -190,6 +190,7 @@ void write_html_report(const std::string& path, const std::vector<SceneResult>& 
       << ".size-mismatch .badge,.different .badge,.b-fail{background:#c62828}\n"
       << ".same .badge,.unchanged .badge{background:#2e7d32}.created .badge,.updated .badge{background:#1565c0}\n"
       << "section{background:#fff;border:1px solid #ddd;border-left:6px solid #2e7d32;padding:10px 14px;margin:0 0 14px}\n"
+      << "section.line{padding:3px 14px;margin:0 0 4px}\n"
       << "section.error,section.missing,section.size-mismatch,section.different{border-left-color:#c62828}\n"
       << "p.message{font-family:'DejaVu Sans Mono',monospace;font-size:12px;color:#333;word-break:break-all;margin:4px 0 8px}\n"
       << ".images{display:flex;gap:12px;align-items:flex-start}\n"
@@ -236,6 +237,12 @@ void write_html_report(const std::string& path, const std::vector<SceneResult>& 
 
     for (const auto& r : sorted) {
         const char* st = status_name(r.status);
+        if (!is_failure(r.status) && !info.report_all) {  // one line: no image (--report-all shows them)
+            o << "<section class=\"scene " << st << " line\" id=\"scene-" << html(r.name) << "\" data-status=\"" << st
+              << "\"><span class=\"badge\">" << badge(r.status) << "</span> <b>" << html(r.name)
+              << "</b> <small>" << html(r.message) << "</small></section>\n";
+            continue;
+        }
         o << "<section class=\"scene " << st << "\" id=\"scene-" << html(r.name) << "\" data-status=\"" << st
           << "\">\n<h2><span class=\"badge\">" << badge(r.status) << "</span> " << html(r.name) << " <small>"
           << html(r.scene_path) << "</small></h2>\n<p class=\"message\">" << html(r.message) << "</p>\n";
@@ -245,7 +252,8 @@ void write_html_report(const std::string& path, const std::vector<SceneResult>& 
               << figure("actual", r.name, cmp->actual);
             if (!cmp->diff_image.empty()) o << figure("diff", r.name, cmp->diff_image);
             o << "</div>\n";
-        } else if (!r.actual_path.empty() && readable(r.actual_path)) {
+        } else if (!r.actual_path.empty() && readable(r.actual_path) &&
+                   (info.report_all || is_failure(r.status))) {
             const bool open = r.status == SceneStatus::Missing;
             o << "<details" << (open ? " open" : "") << "><summary>image</summary><div class=\"images\">"
               << figure("actual", r.name, r.actual_path) << "</div></details>\n";

@@ -13,11 +13,17 @@
 #include <vector>
 
 #include "mmr/core/error.h"
+#include "mmr/encode/packets.h"
 #include "sinks.h"
 
 extern "C" {
 mmr::FrameSink* mmr_av_open_sink(const std::string& path, const mmr::VideoOptions& opts,
                                  const mmr::VideoFormat& format) __attribute__((weak));
+mmr::FrameSink* mmr_av_open_h264_segment_sink(const std::string& path, const mmr::VideoOptions& opts,
+                                              const mmr::VideoFormat& format, mmr::PacketSink* out)
+    __attribute__((weak));
+mmr::PacketSink* mmr_av_open_mp4_muxer(const std::string& path, bool bitexact) __attribute__((weak));
+std::string mmr_av_encoder_versions() __attribute__((weak));
 }
 
 namespace mmr::encode_detail {
@@ -25,9 +31,15 @@ namespace mmr::encode_detail {
 namespace {
 
 using OpenFn = FrameSink* (*)(const std::string&, const VideoOptions&, const VideoFormat&);
+using SegmentFn = FrameSink* (*)(const std::string&, const VideoOptions&, const VideoFormat&, PacketSink*);
+using MuxerFn = PacketSink* (*)(const std::string&, bool);
+using VersionsFn = std::string (*)();
 
 struct AvModule {
     OpenFn open = nullptr;
+    SegmentFn segments = nullptr;
+    MuxerFn muxer = nullptr;
+    VersionsFn versions = nullptr;
     std::string error;  // why it could not be loaded
 };
 
@@ -44,6 +56,9 @@ AvModule load() {
     AvModule m;
     if (mmr_av_open_sink) {  // linked in
         m.open = mmr_av_open_sink;
+        m.segments = mmr_av_open_h264_segment_sink;
+        m.muxer = mmr_av_open_mp4_muxer;
+        m.versions = mmr_av_encoder_versions;
         return m;
     }
     // MMR_AV_MODULE names the file; else beside the binary (build tree), else where
@@ -61,8 +76,15 @@ AvModule load() {
             continue;
         }
         m.open = reinterpret_cast<OpenFn>(dlsym(h, "mmr_av_open_sink"));
-        if (m.open) return m;
+        m.segments = reinterpret_cast<SegmentFn>(dlsym(h, "mmr_av_open_h264_segment_sink"));
+        m.muxer = reinterpret_cast<MuxerFn>(dlsym(h, "mmr_av_open_mp4_muxer"));
+        m.versions = reinterpret_cast<VersionsFn>(dlsym(h, "mmr_av_encoder_versions"));
+        if (m.open && m.segments && m.muxer && m.versions) return m;
         tried += (tried.empty() ? "" : "; ") + path + ": not mmr's encoder module";
+        m.open = nullptr;  // all or nothing
+        m.segments = nullptr;
+        m.muxer = nullptr;
+        m.versions = nullptr;
     }
     m.error = tried;
     return m;
@@ -75,15 +97,35 @@ const AvModule& module() {
     return m;
 }
 
-}  // namespace
-
-std::unique_ptr<FrameSink> open_av_sink(const std::string& path, const VideoOptions& opts, const VideoFormat& format) {
+const AvModule& loaded(const std::string& path) {
     const AvModule& m = module();
     if (!m.open)
         fail("-o " + path, "the video encoders (libmmr_av.so) could not be loaded: " + m.error,
              "reinstall mmr (cmake --install puts it in lib/mmr/ under the prefix), or set MMR_AV_MODULE "
              "to its path");
-    return std::unique_ptr<FrameSink>(m.open(path, opts, format));
+    return m;
+}
+
+}  // namespace
+
+std::unique_ptr<FrameSink> open_av_sink(const std::string& path, const VideoOptions& opts, const VideoFormat& format) {
+    return std::unique_ptr<FrameSink>(loaded(path).open(path, opts, format));
 }
 
 }  // namespace mmr::encode_detail
+
+namespace mmr {
+
+std::unique_ptr<FrameSink> open_h264_segment_sink(const std::string& path, const VideoOptions& opts,
+                                                  const VideoFormat& format, std::unique_ptr<PacketSink> out) {
+    const auto& m = encode_detail::loaded(path);
+    return std::unique_ptr<FrameSink>(m.segments(path, opts, format, out.release()));
+}
+
+std::unique_ptr<PacketSink> open_mp4_muxer(const std::string& path, bool bitexact) {
+    return std::unique_ptr<PacketSink>(encode_detail::loaded(path).muxer(path, bitexact));
+}
+
+std::string encoder_versions() { return encode_detail::loaded("libmmr_av.so").versions(); }
+
+}  // namespace mmr

@@ -26,6 +26,9 @@
 #include "mmr/timeline/animation.h"
 #include "mmr/timeline/fuse_check.h"
 #include "mmr/timeline/time_map.h"
+#include "mmr/encode/packets.h"
+#include "mmr/scene/scene_writer.h"
+#include "mmr/shard/part.h"
 
 namespace mmr {
 namespace {
@@ -80,6 +83,60 @@ void check_poster(const std::string& poster, const std::string& output) {
         fail("--poster " + poster, "is a folder", "give a file name");
 }
 
+std::string lower_extension(const std::string& path) {
+    const size_t dot = path.rfind('.'), slash = path.rfind('/');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+    std::string ext = path.substr(dot);
+    for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return ext;
+}
+
+// How a shard writes: a part of an H.264 MP4 into a folder, or its frames of a PNG sequence.
+enum class ShardOutput { None, Part, Frames };
+
+ShardOutput shard_output(const std::vector<std::string>& outputs, const VideoRenderOptions& opts) {
+    const shard::Shard& sh = opts.shard;
+    if (!sh.active()) return ShardOutput::None;
+    // The simplest rule: a shard writes one thing, its share of one output.
+    if (outputs.size() != 1)
+        fail("--shard", "a sharded render writes one output, this one has " + std::to_string(outputs.size()),
+             "run one sharded render per format (e.g. -o parts/ for an MP4, then mmr join)");
+    if (!opts.poster.empty())
+        fail("--poster " + opts.poster, "cannot be combined with --shard (a shard renders only part of the frames)",
+             "write the poster once with mmr still --step N, or render without --shard");
+    const std::string& output = outputs[0];
+    if (output.find("{frame") != std::string::npos) return ShardOutput::Frames;
+    const std::string ext = lower_extension(output);
+    if (ext == ".gif")
+        fail("--shard", "a GIF cannot be rendered in shards (each frame is coded against the one before)",
+             "render an MP4 in shards (-o FOLDER/, then mmr join), or a PNG sequence (-o frames/f{frame:04}.png)");
+    if (ext == ".mp4")
+        fail("-o " + output, "with --shard, -o names the folder the shard writes its part into",
+             "write e.g. -o parts/ --shard " + sh.text() + ", then mmr join parts/ -o " + output);
+    if (ext == ".webm" || ext == ".mov" || ext == ".webp" || ext == ".apng" || ext == ".png")
+        fail("--shard", "only an H.264 MP4 (parts joined by mmr join) or a PNG sequence can be rendered in shards, not " +
+                            ext,
+             "render an MP4 in shards (-o FOLDER/, then mmr join), or a PNG sequence (-o frames/f{frame:04}.png)");
+    return ShardOutput::Part;
+}
+
+// The scene's name for part files: its file name without folder and extension.
+std::string part_stem(const std::string& path) {
+    std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+    const size_t dot = name.rfind('.');
+    if (dot != std::string::npos && dot > 0) name = name.substr(0, dot);
+    std::string out;
+    for (char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+    if (out.empty() || out[0] == '_' || out.size() > 64) out = "scene";
+    return out;
+}
+
+std::string number(double v) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
 }  // namespace
 
 VideoRenderStats render_video(const SceneSpec& scene, const std::string& output,
@@ -104,10 +161,27 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
     vo.height = H;
     vo.alpha = scene.output.background_set && scene.output.background_alpha < 1;
     // Before any work: extension, codec, folder, even size, holds, poster path.
-    for (const std::string& output : outputs) {
-        const VideoFormat format = check_frame_sink(output, vo);
-        if (!format.warning.empty()) warn(output, format.warning, format.warning_fix);
-        if (!opts.poster.empty()) check_poster(opts.poster, output);
+    const ShardOutput sharded = shard_output(outputs, opts);
+    std::string folder;
+    VideoFormat part_format;
+    if (sharded == ShardOutput::Part) {
+        folder = outputs[0];
+        while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
+        if (video_format(folder + "/part.mp4", vo).codec != "h264")  // before the folder is made
+            fail("--codec " + vo.codec, "the parts of a sharded render are H.264 (joined into an MP4 by mmr join)",
+                 "drop --codec, or render a PNG sequence in shards");
+        // Many tasks may start at once: each creates the folder if it is missing.
+        if (mkdir(folder.c_str(), 0777) != 0 && errno != EEXIST)
+            fail("-o " + outputs[0], std::string("cannot create the folder (") + std::strerror(errno) + ")",
+                 "create it, or name a writable folder");
+        part_format = check_frame_sink(folder + "/part.mp4", vo);  // folder writable, even size, crf, preset
+        if (!part_format.warning.empty()) warn(outputs[0], part_format.warning, part_format.warning_fix);
+    } else {
+        for (const std::string& output : outputs) {
+            const VideoFormat format = check_frame_sink(output, vo);
+            if (!format.warning.empty()) warn(output, format.warning, format.warning_fix);
+            if (!opts.poster.empty()) check_poster(opts.poster, output);
+        }
     }
     const int64_t hold_end = hold_frames(opts.hold, vo.fps, "--hold");
     const int64_t hold_start = hold_frames(opts.hold_start, vo.fps, "--hold-start");
@@ -139,6 +213,65 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
     st.last = total - 1;
     if (!opts.frames.empty()) parse_frame_range(opts.frames, total, st.first, st.last);
     vo.first_index = int(st.first);
+    vo.segment_origin = int(st.first);  // segments count from the first frame rendered
+    if (outputs.size() == 1) st.output = outputs[0];
+
+    // A shard: its share of the frames; an MP4 shard writes a part instead.
+    std::unique_ptr<FrameSink> part_sink;
+    if (sharded != ShardOutput::None) {
+        const int64_t n_all = st.last - st.first + 1;
+        const shard::Range r = sharded == ShardOutput::Part
+                                   ? shard::video_share(n_all, vo.segment_frames, opts.shard.index, opts.shard.count)
+                                   : shard::share(n_all, opts.shard.index, opts.shard.count);
+        if (r.empty()) {
+            st.no_frames = true;
+            st.last = st.first - 1;
+            return st;
+        }
+        const int64_t render_first = st.first, render_last = st.last;
+        st.first = render_first + r.begin;
+        st.last = render_first + r.end - 1;
+        vo.first_index = int(st.first);
+        if (sharded == ShardOutput::Part) {
+            char size[48];
+            std::snprintf(size, sizeof size, "%dx%d", W, H);
+            shard::PartHeader h;
+            // Everything that changes the bytes: parts that differ in any of it are
+            // of different renders (mmr join refuses to mix them).
+            h.identity = shard::render_identity(
+                {{"format", "mp4"},
+                 {"scene", shard::fnv1a_hex(write_scene(scene))},
+                 {"size", size},
+                 {"fps", number(vo.fps)},
+                 {"frames", std::to_string(render_first) + "-" + std::to_string(render_last)},
+                 {"hold", number(opts.hold)},
+                 {"hold_start", number(opts.hold_start)},
+                 {"view", opts.flat_view ? "flat" : "3d"},
+                 {"segment_frames", std::to_string(vo.segment_frames)},
+                 {"codec", part_format.codec},
+                 {"pix_fmt", part_format.pix_fmt},
+                 {"crf", std::to_string(part_format.crf)},
+                 {"preset", vo.preset.empty() ? "veryfast" : vo.preset},
+                 {"encoder_threads", std::to_string(vo.encoder_threads)},
+                 {"aa", std::to_string(int(opts.render.aa)) + "x" + std::to_string(opts.render.msaa)},
+                 {"scale", number(opts.render.scale)},
+                 {"mmr", MMR_VERSION},
+                 {"encoders", encoder_versions()}},
+                &h.render);
+            h.render_first = render_first;
+            h.render_last = render_last;
+            h.first = st.first;
+            h.last = st.last;
+            h.segment_frames = vo.segment_frames;
+            h.shard = opts.shard.text();
+            st.output = shard::part_path(folder, part_stem(scene.path), st.first, st.last);
+            if (opts.resume && shard::part_complete(st.output, h.render, st.first, st.last)) {
+                st.skipped = true;
+                return st;
+            }
+            part_sink = open_h264_segment_sink(st.output, vo, part_format, shard::open_part_writer(st.output, h));
+        }
+    }
 
     DrawList dl = build_draw_list(model, layout, W, H);
     const CameraView base_camera = dl.camera;
@@ -161,7 +294,7 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
     // --view flat draws on the CPU: no GL context is made.
     std::unique_ptr<Renderer> renderer = opts.flat_view ? nullptr : create_renderer(opts.backend, W, H, opts.render);
     const flat::FlatArrangement flat_arrangement = flat::flat_arrangement(model, W, H);
-    auto sink = open_frame_sinks(outputs, vo);
+    auto sink = part_sink ? std::move(part_sink) : open_frame_sinks(outputs, vo);
     st.renderer = renderer ? renderer->description() : "flat view (cairo, CPU)";
     st.encoder = sink->description();
 

@@ -103,7 +103,7 @@ done
 ok
 
 # --- command-line mistakes: exit 2, one error line (+ the command's usage) ------
-commands="still, render, check, import, export, diff, test, stats, expand, heatmap, chart"
+commands="still, render, check, import, export, diff, test, stats, expand, heatmap, chart, join"
 still_usage="usage: mmr still SCENE... -o OUT.png|TEMPLATE|- [options]; see 'mmr still --help'"
 render_usage="usage: mmr render SCENE... -o OUT.mp4|.webm|.mov|.webp|.apng|.gif|DIR/f{frame:04}.png|TEMPLATE [options]; see 'mmr render --help'"
 expect_stderr "unknown command" 2 "mmr: error: unknown command 'stil'; did you mean 'still'? commands: $commands" -- stil "$work/good.yaml" -o "$work/u1.png"

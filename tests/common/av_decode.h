@@ -29,6 +29,7 @@ struct Decoded {
     double duration = 0;         // container duration, seconds
     double packet_duration = 0;  // sum of packet durations, seconds
     std::vector<Image> frames;   // RGBA (alpha from the file when it has an alpha plane, else 255)
+    std::vector<bool> key;       // per frame in display order: decoded as a key frame
 };
 
 // Converts a decoded frame to RGBA; YUV is read as BT.709 limited range, what
@@ -87,6 +88,7 @@ inline Decoded decode(const std::string& path, const char* decoder = nullptr) {
         while (avcodec_receive_frame(dec, frame) == 0) {
             out.frame_pix_fmt = AVPixelFormat(frame->format);
             out.frames.push_back(to_rgba(frame));
+            out.key.push_back(frame->key_frame != 0);
             av_frame_unref(frame);
         }
     };

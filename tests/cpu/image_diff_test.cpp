@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <png.h>
 #include <unistd.h>
 
 #include "mmr/compare/image_diff.h"
@@ -236,12 +237,83 @@ TEST_CASE("reference check: same, different (diff written), missing, channels") 
     CHECK(c.summary().find("to make it the reference: cp " + act) != std::string::npos);
     CHECK(read_png(act).rgba == changed.rgba);
 
-    // An RGBA render against an RGB reference is an error, not a comparison.
+    // An RGBA render against an RGB reference is compared by its pixels: the one
+    // translucent pixel differs.
     Image translucent = img;
     translucent.rgba[3] = 10;
-    CHECK_THROWS_WITH_AS(check_against_reference(translucent, act, ref),
-                         doctest::Contains("is RGB (3 channels) but"), Error);
+    c = check_against_reference(translucent, act, ref);
+    CHECK(c.outcome == Outcome::Different);
+    CHECK(c.result.changed == 1);
     for (const std::string& p : {ref, act, diff_path_for(act)}) std::remove(p.c_str());
+}
+
+namespace {
+// Writes `img` (opaque, at most 256 colours for palette) with libpng in another colour
+// type: "palette", "rgb16" (16 bits a channel), "rgba" (opaque alpha kept).
+void write_as(const std::string& path, const Image& img, const std::string& kind) {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    REQUIRE(f);
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png_create_info_struct(png);
+    png_init_io(png, f);
+    std::vector<std::vector<uint8_t>> rows(img.height);
+    std::vector<png_color> palette;
+    auto px = [&](int x, int y) { return &img.rgba[(size_t(y) * img.width + x) * 4]; };
+    if (kind == "palette") {
+        for (int y = 0; y < img.height; ++y)
+            for (int x = 0; x < img.width; ++x) {
+                const uint8_t* p = px(x, y);
+                size_t i = 0;
+                while (i < palette.size() && !(palette[i].red == p[0] && palette[i].green == p[1] && palette[i].blue == p[2])) ++i;
+                if (i == palette.size()) palette.push_back(png_color{p[0], p[1], p[2]});
+                rows[y].push_back(uint8_t(i));
+            }
+        REQUIRE(palette.size() <= 256);
+        png_set_IHDR(png, info, img.width, img.height, 8, PNG_COLOR_TYPE_PALETTE, PNG_INTERLACE_NONE,
+                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+        png_set_PLTE(png, info, palette.data(), int(palette.size()));
+    } else if (kind == "rgb16") {
+        for (int y = 0; y < img.height; ++y)
+            for (int x = 0; x < img.width; ++x)
+                for (int c = 0; c < 3; ++c) rows[y].push_back(px(x, y)[c]), rows[y].push_back(px(x, y)[c]);  // v * 257
+        png_set_IHDR(png, info, img.width, img.height, 16, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    } else {
+        for (int y = 0; y < img.height; ++y) rows[y].assign(px(0, y), px(0, y) + img.width * 4);
+        png_set_IHDR(png, info, img.width, img.height, 8, PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE,
+                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    }
+    png_write_info(png, info);
+    for (auto& r : rows) png_write_row(png, r.data());
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    std::fclose(f);
+}
+}  // namespace
+
+TEST_CASE("identical pixels compare the same whatever the PNG colour type") {
+    Image img = halves(12, 8, 6);
+    const std::string rgb = temp_path("ct-rgb.png");
+    write_png(rgb, img);
+    REQUIRE(probe_png(rgb).channels == 3);
+    for (const char* kind : {"palette", "rgb16", "rgba"}) {
+        CAPTURE(kind);
+        const std::string other = temp_path((std::string("ct-") + kind + ".png").c_str());
+        write_as(other, img, kind);
+        Comparison c = compare_png_files(rgb, other, Tolerance{}, "");
+        CHECK(c.outcome == Outcome::Same);
+        CHECK(c.result.identical);
+        c = compare_png_files(other, rgb, Tolerance{}, "");
+        CHECK(c.outcome == Outcome::Same);
+        CHECK(check_against_reference(img, temp_path("ct-act.png"), other).outcome == Outcome::Same);
+        // One pixel changed in the other colour type is a difference, not an error.
+        Image changed = img;
+        set(changed, 2, 3, 255, 0, 0);
+        write_as(other, changed, kind);
+        CHECK(compare_png_files(rgb, other, Tolerance{}, "").outcome == Outcome::Different);
+        std::remove(other.c_str());
+    }
+    std::remove(rgb.c_str());
 }
 
 TEST_CASE("file problems are one-line errors") {

@@ -139,6 +139,31 @@ TEST_CASE("video: MP4 decodes to H.264 yuv420p with the frames, rate and duratio
     }
 }
 
+TEST_CASE("video: MP4 in segments: a key frame starts each, every frame and the duration are kept") {
+    TempDir dir;
+    VideoOptions o = opts_64x48(24);
+    o.segment_frames = 7;  // 30 frames: segments start at 0, 7, 14, 21, 28
+    write_video(dir.path + "/seg.mp4", o, 30);
+    Decoded d = decode(dir.path + "/seg.mp4");
+    REQUIRE(d.frames.size() == 30);
+    REQUIRE(d.key.size() == 30);
+    for (int i : {0, 7, 14, 21, 28}) {
+        CAPTURE(i);
+        CHECK(d.key[i]);
+    }
+    CHECK(std::count(d.key.begin(), d.key.end(), true) == 5);  // x264 adds none in 7 frames
+    CHECK(d.duration == doctest::Approx(1.25).epsilon(0.01));
+    CHECK(d.packet_duration == doctest::Approx(1.25).epsilon(0.001));
+    // The square is where it should be on both sides of a boundary (frames 6, 7).
+    CHECK(near(mean_around(d.frames[6], 6 * 48 / 29 + 8, 24), kSquare, 8));
+    CHECK(near(mean_around(d.frames[7], 7 * 48 / 29 + 8, 24), kSquare, 8));
+    // Another segment length gives other bytes, the same frames.
+    o.segment_frames = 10;
+    write_video(dir.path + "/seg10.mp4", o, 30);
+    CHECK(slurp(dir.path + "/seg.mp4") != slurp(dir.path + "/seg10.mp4"));
+    CHECK(decode(dir.path + "/seg10.mp4").frames.size() == 30);
+}
+
 TEST_CASE("video: MP4 bytes are reproducible, and non-integer rates are kept") {
     TempDir dir;
     write_video(dir.path + "/a.mp4", opts_64x48(24), 30);

@@ -46,6 +46,17 @@ void validate(const Tolerance& t);
 double metric_value(const DiffResult& d, Metric m);
 bool within(const DiffResult& d, const Tolerance& t);
 
+// A rectangle of pixels: x, y of its top-left corner, width, height.
+struct Rect {
+    int x = 0, y = 0, w = 0, h = 0;
+};
+
+// Bounding boxes of the groups of changed pixels (any channel differs) of two
+// images of one size: pixels are grouped in cells of `cell` x `cell`, touching
+// changed cells form one region; at most `max_regions` (the largest), by position.
+std::vector<Rect> changed_regions(const Image& a, const Image& b, int cell = 16, size_t max_regions = 20);
+std::string rect_text(const Rect& r);  // "x,y WxH": "120,40 64x32"
+
 enum class Outcome { Same, Different, SizeMismatch, Missing };
 const char* outcome_name(Outcome o);  // "same", "different", "size-mismatch", "missing"
 
@@ -56,6 +67,7 @@ struct Comparison {
     Tolerance tolerance;
     DiffResult result;
     double value = 0;               // metric_value(result, tolerance.metric)
+    std::vector<Rect> regions;      // check_against_reference, when Different: changed_regions()
 
     bool passed() const { return outcome == Outcome::Same; }
     // One line for people, e.g. "different: out/a.png vs reference refs/a.png: ...".
@@ -67,6 +79,9 @@ struct Comparison {
 };
 
 struct ReferenceOptions {
+    // Pixels inside these rectangles are not compared: the render's pixels there
+    // are taken as equal to the reference's (mmr test's sidecar `ignore`).
+    std::vector<Rect> ignore;
     Tolerance tolerance;
     std::string diff_path;  // where a failing comparison writes its diff; default diff_path_for(actual)
     // Write `actual` to actual_path when the comparison fails (for callers that

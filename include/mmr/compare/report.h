@@ -30,6 +30,8 @@ struct SceneResult {
     std::string message;     // one line: the comparison summary or the error
     std::string actual_path; // the render written, or empty
     std::optional<Comparison> comparison;
+    double seconds = 0;      // render and compare
+    std::string config;      // the sidecar <reference>.test.yaml applied, or empty
 };
 
 struct RunInfo {
@@ -38,6 +40,7 @@ struct RunInfo {
     std::string size;        // --size, or empty
     Tolerance tolerance;
     bool update = false;
+    bool report_all = false; // --report-all: passing scenes with their image too
 };
 
 struct RunCounts {

@@ -25,7 +25,17 @@ struct VideoOptions {
     // WebP, APNG, PNG sequence); the others refuse (video_format() says which).
     bool alpha = false;
     bool bitexact = true;        // reproducible bytes: no version strings, fixed flags
-    int first_index = 0;         // PNG sequence: number given to the first frame written
+    int first_index = 0;         // number of the first frame written (PNG sequence: its file number)
+    // MP4: H.264 is encoded in segments of this many frames, the encoder restarted
+    // at each one (docs/cluster.md): a render cut at segment boundaries and joined
+    // is then byte-identical to a single render. Segments count from frame
+    // segment_origin (the first frame of --frames A:B).
+    int segment_frames = kDefaultSegmentFrames;
+    int segment_origin = 0;
+    // x264 threads, fixed (not the machine's core count): x264's output depends on
+    // its thread count, and parts encoded on different machines must join exactly.
+    int encoder_threads = 4;
+    static constexpr int kDefaultSegmentFrames = 250;  // x264's own keyframe interval: bench/RESULTS.md
 };
 
 // What a path and options write, resolved and validated by video_format().

@@ -11,6 +11,7 @@
 #include "mmr/core/limits.h"
 #include "mmr/gl/backend.h"
 #include "mmr/scene/scene_spec.h"
+#include "mmr/shard/shard.h"
 
 namespace mmr {
 
@@ -31,6 +32,13 @@ struct VideoRenderOptions {
     std::string poster;
     int poster_step = 0;
     bool flat_view = false;    // --view flat: the matrices face-on, drawn on the CPU (mmr/flat/flat_view.h)
+    // --shard: render only this shard's share of the frames. An H.264 MP4 render then
+    // writes a part (mmr/shard/part.h) into the folder `output` (joined by mmr join);
+    // a PNG sequence writes the share's frames; other formats, several outputs and
+    // --poster are refused with --shard. --resume: a complete part of the
+    // same render is kept and nothing is rendered.
+    shard::Shard shard;
+    bool resume = false;
     // Called after every frame with (frames done, frames total); may be empty.
     std::function<void(int64_t, int64_t)> on_frame;
     // Polled before every frame; returning true aborts (the output is removed).
@@ -44,7 +52,10 @@ struct VideoRenderStats {
     int poster_step = -1;          // the step the poster shows (0: the finished scene; -1: no poster)
     double seconds = 0, anim_ms = 0, gl_ms = 0, encode_wait_ms = 0;  // per frame
     std::string renderer, encoder;
+    std::string output;        // what was written (a shard: its part)
     bool interrupted = false;
+    bool skipped = false;      // --resume found the part complete
+    bool no_frames = false;    // a shard with no segments to render (fewer segments than shards)
 };
 
 // Renders and writes `output`. Throws mmr::Error on bad input; on interruption

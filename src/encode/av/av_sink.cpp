@@ -59,6 +59,11 @@ struct Dict {
 
 }  // namespace
 
+void quiet_av_log() {
+    install_log();
+    clear_last_error();
+}
+
 std::string av_error_text(int err) {
     char buf[AV_ERROR_MAX_STRING_SIZE] = {};
     av_strerror(err, buf, sizeof buf);
@@ -288,6 +293,10 @@ std::unique_ptr<FrameSink> open_av_sink_av(const std::string& path, const VideoO
                                            const VideoFormat& format) {
     std::unique_ptr<AvFormatSpec> spec;
     const std::string& c = format.codec;
+    // H.264 in MP4: in segments (a render cut at segment boundaries joins to the
+    // same bytes, docs/cluster.md). In QuickTime .mov: one encoder, as before.
+    if (c == "h264" && format.container == "mp4")
+        return open_h264_segment_sink_av(path, opts, format, open_mp4_muxer_av(path, opts.bitexact));
     if (c == "h264") spec = make_h264_spec(path, opts, format);
     else if (c == "gif") spec = make_gif_spec(path, opts);
     else if (c == "vp9") spec = make_vp9_spec(path, opts, format);

@@ -20,6 +20,7 @@ extern "C" {
 
 #include "frame_worker.h"
 #include "mmr/core/interrupt.h"
+#include "mmr/encode/packets.h"
 #include "mmr/encode/video.h"
 
 namespace mmr::encode_detail {
@@ -84,6 +85,8 @@ private:
 // (x264 logs its settings at INFO level); errors are kept and appended to our
 // mmr::Error messages by this function: "<av_strerror>; <last libav error line>".
 std::string av_error_text(int err);
+// Installs that callback (once) and forgets the last error: call before using libav.
+void quiet_av_log();
 
 // RGBA (straight alpha) -> a planar YUV format (8 or 10 bits, with or without
 // an alpha plane) through swscale: BT.709 matrix, limited range, bilinear chroma
@@ -118,8 +121,15 @@ std::unique_ptr<AvFormatSpec> make_webp_spec(const std::string& path, const Vide
                                              const VideoFormat& format);
 std::unique_ptr<AvFormatSpec> make_apng_spec(const std::string& path, const VideoOptions& opts,
                                              const VideoFormat& format);
-// exports.cpp hands this to the loader.
+// exports.cpp hands this to the loader. H.264 in MP4: the segment encoder into
+// the MP4 muxer (segments.cpp); the other formats: AvFileSink with their spec.
 std::unique_ptr<FrameSink> open_av_sink_av(const std::string& path, const VideoOptions& opts,
                                            const VideoFormat& format);
+// H.264 (make_h264_spec with `format`) in segments of opts.segment_frames frames,
+// the packets handed to `out` (segments.cpp); shards write parts through it.
+std::unique_ptr<FrameSink> open_h264_segment_sink_av(const std::string& path, const VideoOptions& opts,
+                                                     const VideoFormat& format, std::unique_ptr<PacketSink> out);
+std::unique_ptr<PacketSink> open_mp4_muxer_av(const std::string& path, bool bitexact);
+std::string encoder_versions_av();
 
 }  // namespace mmr::encode_detail

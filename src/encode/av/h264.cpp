@@ -63,7 +63,9 @@ public:
             ctx->bit_rate = bit_rate();
         }
         av_dict_set(mux_options, "movflags", "+faststart", 0);
-        yuv_ = std::make_unique<RgbaToYuv>(path_, ctx->width, ctx->height, pix_fmt_, opts_.bitexact);
+        // The segment encoder (segments.cpp) configures a new encoder at each
+        // segment: the same conversion serves them all.
+        if (!yuv_) yuv_ = std::make_unique<RgbaToYuv>(path_, ctx->width, ctx->height, pix_fmt_, opts_.bitexact);
     }
 
     void convert(const Image& src, AVFrame* dst) override { yuv_->convert(src, dst); }
