@@ -10,6 +10,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "mmr/core/atomic_write.h"
 #include "mmr/core/error.h"
 #include "mmr/core/interrupt.h"
 
@@ -230,29 +231,7 @@ std::string summary_markdown(const std::vector<SceneResult>& results, const RunI
 }
 
 void write_text_file(const std::string& path, const std::string& text, const std::string& option) {
-    std::string tmp = path + ".tmp-XXXXXX";
-    int fd;
-    interrupt::TempRegistration registered;
-    {
-        interrupt::Hold hold;
-        fd = mkstemp(&tmp[0]);
-        if (fd >= 0) registered = interrupt::TempRegistration(tmp);
-    }
-    if (fd < 0) fail(option + " " + path, std::string("cannot write (") + std::strerror(errno) + ")", "choose another path");
-    const mode_t mask = umask(0);
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    FILE* f = fdopen(fd, "wb");
-    bool ok = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    if (f) ok = std::fclose(f) == 0 && ok;
-    else close(fd);
-    interrupt::Hold hold;
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int e = errno;
-        std::remove(tmp.c_str());
-        registered.reset();
-        fail(option + " " + path, std::string("cannot write (") + std::strerror(e) + ")", "choose another path");
-    }
+    write_file_atomically(path, text, option + " " + path);
 }
 
 }  // namespace mmr

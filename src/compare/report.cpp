@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mmr/core/atomic_write.h"
 #include "mmr/core/error.h"
 #include "mmr/core/interrupt.h"
 
@@ -271,29 +272,7 @@ void write_html_report(const std::string& path, const std::vector<SceneResult>& 
          "  });\n  document.body.dataset.ready = 'yes';\n});\n</script>\n</body>\n</html>\n";
 
     const std::string text = o.str();
-    std::string tmp = path + ".tmp-XXXXXX";
-    int fd;
-    interrupt::TempRegistration registered;  // removed if mmr is interrupted
-    {
-        interrupt::Hold hold;
-        fd = mkstemp(&tmp[0]);
-        if (fd >= 0) registered = interrupt::TempRegistration(tmp);
-    }
-    if (fd < 0) fail("--report " + path, std::string("cannot write (") + std::strerror(errno) + ")", "choose another path");
-    const mode_t mask = umask(0);  // read the umask (no other way) and restore it
-    umask(mask);
-    fchmod(fd, 0666 & ~mask);
-    FILE* f = fdopen(fd, "wb");
-    bool ok = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    if (f) ok = std::fclose(f) == 0 && ok;
-    else close(fd);
-    interrupt::Hold hold;  // the report is either complete or absent
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        int e = errno;
-        std::remove(tmp.c_str());
-        registered.reset();
-        fail("--report " + path, std::string("cannot write (") + std::strerror(e) + ")", "choose another path");
-    }
+    write_file_atomically(path, text, "--report " + path);
 }
 
 }  // namespace mmr
