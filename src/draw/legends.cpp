@@ -23,6 +23,15 @@ glm::dmat4 rot_z(double deg) { return glm::rotate(glm::dmat4(1.0), glm::radians(
 glm::dmat4 rot_y180() { return glm::rotate(glm::dmat4(1.0), kPi, {0, 1, 0}); }
 glm::dmat4 move(double x, double y, double z) { return glm::translate(glm::dmat4(1.0), {x, y, z}); }
 
+
+std::string dim_text(const char* letter, int n, int blocks) {
+    std::string s = std::string(letter) + " = " + std::to_string(n);
+    if (blocks > 1) s += " / " + std::to_string(blocks);
+    return s;
+}
+
+}  // namespace
+
 // Emits the glyph quads of `shape` (text space, bbox shifted to start at x = 0)
 // transformed by `m` into world space, two triangles per glyph.
 void emit_text(const TextShape& shape, const glm::dmat4& m, std::vector<TextVertex>& out) {
@@ -36,14 +45,6 @@ void emit_text(const TextShape& shape, const glm::dmat4& m, std::vector<TextVert
         out.insert(out.end(), {a, b, c, a, c, d});
     }
 }
-
-std::string dim_text(const char* letter, int n, int blocks) {
-    std::string s = std::string(letter) + " = " + std::to_string(n);
-    if (blocks > 1) s += " / " + std::to_string(blocks);
-    return s;
-}
-
-}  // namespace
 
 void add_legends(const Model& model, const MatrixPlacement& mp, const CameraView& cam,
                  std::vector<TextVertex>& out) {

@@ -7,22 +7,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "mmr/draw/build_draw_list.h"
 #include "mmr/text/text.h"
 
 namespace mmr {
 namespace {
-
-void emit(const TextShape& shape, const glm::dmat4& m, std::vector<TextVertex>& out) {
-    for (const GlyphQuad& q : shape.quads) {
-        auto corner = [&](float x, float y, float u, float v) {
-            glm::dvec4 p = m * glm::dvec4(x - shape.min_x, y, 0, 1);
-            return TextVertex{float(p.x), float(p.y), float(p.z), u, v};
-        };
-        TextVertex a = corner(q.x0, q.y0, q.u0, q.v0), b = corner(q.x1, q.y0, q.u1, q.v0),
-                   c = corner(q.x1, q.y1, q.u1, q.v1), d = corner(q.x0, q.y1, q.u0, q.v1);
-        out.insert(out.end(), {a, b, c, a, c, d});
-    }
-}
 
 // A frame whose x axis is `right`, y axis `up`, facing the viewer at `eye`, at `origin`.
 glm::dmat4 facing_frame(const glm::dvec3& origin, const glm::dvec3& right, const glm::dvec3& up) {
@@ -67,7 +56,7 @@ void add_overlay(const Overlay& ov, const Model& model, const Layout& layout, Dr
         glm::dvec3 origin = low - up * (size * 1.8);
         for (const std::string& line : it->second) {
             TextShape t = font.shape(line, size);
-            emit(t, facing_frame(origin - right * (double(t.width) / 2), right, up), dl.text);
+            emit_text(t, facing_frame(origin - right * (double(t.width) / 2), right, up), dl.text);
             origin -= up * (size * 1.4);
         }
     }
@@ -80,7 +69,7 @@ void add_overlay(const Overlay& ov, const Model& model, const Layout& layout, Dr
         const double size = half_h * 0.045;
         glm::dvec3 origin = eye + fwd * depth - right * (half_w * 0.96) + up * (half_h * 0.96 - size);
         for (const std::string& line : ov.panel) {
-            emit(font.shape(line, size), facing_frame(origin, right, up), dl.text);
+            emit_text(font.shape(line, size), facing_frame(origin, right, up), dl.text);
             origin -= up * (size * 1.45);
         }
     }

@@ -3,9 +3,12 @@
 #pragma once
 #include <vector>
 
+#include <glm/glm.hpp>
+
 #include "mmr/draw/draw_list.h"
 #include "mmr/layout/layout.h"
 #include "mmr/model/model.h"
+#include "mmr/text/text.h"
 #include "mmr/theme/theme.h"
 
 namespace mmr {
@@ -29,6 +32,10 @@ void add_flow_guide(const CubePlacement& cube, double s, std::vector<TriVertex>&
                     ThemeKind theme = ThemeKind::Dark);
 
 // Name and shape legends of one matrix (docs/spec/mm-look.md §6).
+// Emits the glyph quads of `shape` (text space, bbox shifted to start at x = 0)
+// transformed by `m` into world space, two triangles per glyph (legends.cpp).
+void emit_text(const TextShape& shape, const glm::dmat4& m, std::vector<TextVertex>& out);
+
 void add_legends(const Model& model, const MatrixPlacement& mp, const CameraView& cam,
                  std::vector<TextVertex>& out);
 

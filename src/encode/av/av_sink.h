@@ -85,6 +85,16 @@ private:
 // (x264 logs its settings at INFO level); errors are kept and appended to our
 // mmr::Error messages by this function: "<av_strerror>; <last libav error line>".
 std::string av_error_text(int err);
+
+// "" if `frame` has the video's size (and a whole RGBA buffer), else the message the
+// encoders throw after aborting: "<path>: frame is WxH, the video is WxH".
+inline std::string frame_size_problem(const std::string& path, const Image& frame, const VideoOptions& opts) {
+    if (frame.width == opts.width && frame.height == opts.height &&
+        frame.rgba.size() == size_t(frame.width) * size_t(frame.height) * 4)
+        return "";
+    return path + ": frame is " + std::to_string(frame.width) + "x" + std::to_string(frame.height) +
+           ", the video is " + std::to_string(opts.width) + "x" + std::to_string(opts.height);
+}
 // Installs that callback (once) and forgets the last error: call before using libav.
 void quiet_av_log();
 

@@ -89,11 +89,9 @@ public:
 
     void write(const Image& frame) override {
         if (done_) throw Error(path_ + ": frame written after finish or abort");
-        if (frame.width != opts_.width || frame.height != opts_.height ||
-            frame.rgba.size() != size_t(frame.width) * size_t(frame.height) * 4) {
+        if (const std::string problem = frame_size_problem(path_, frame, opts_); !problem.empty()) {
             abort();
-            throw Error(path_ + ": frame is " + std::to_string(frame.width) + "x" + std::to_string(frame.height) +
-                        ", the video is " + std::to_string(opts_.width) + "x" + std::to_string(opts_.height));
+            throw Error(problem);
         }
         try {
             worker_->push(frame);
