@@ -39,10 +39,7 @@ void run_chart(const ChartArgs& o) {
     }
     c.theme = o.theme;
     flat::theme_by_name(o.theme, "--theme");
-    if (!o.background.empty()) {
-        if (o.background == "transparent") c.background = flat::Rgba{0, 0, 0, 0};
-        else fail("--background " + o.background, "is not supported by charts", "use --theme light|dark or transparent");
-    }
+    if (!o.background.empty()) c.background = parse_figure_background(o.background);
 
     std::vector<Gpu> all;
     read_gpu_table(default_gpu_table_path(), all);
@@ -119,7 +116,7 @@ void add_chart(CLI::App& app) {
     sub->add_option("--size", opts->size, "Figure size WxH in pixels (default 960x600)");
     sub->add_option("--title", opts->title, "Title");
     sub->add_option("--theme", opts->theme, "light (default) or dark");
-    sub->add_option("--background", opts->background, "transparent, or leave the theme's page");
+    sub->add_option("--background", opts->background, "Page colour: '#rrggbb', '#rrggbbaa', a colour name or transparent");
     describe(sub, "KIND SCENE... -o OUT.{png,svg,pdf} [options]",
              {"mmr chart kv-cache scenes/attention/*-decode.yaml -o kv.svg --context 1k:128k --gpu h100-sxm",
               "mmr chart roofline scenes/attention/llama-gqa-decode.yaml --gpu a100-sxm-80gb,h100-sxm,b200-hgx -o roof.pdf"},

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "mmr/core/error.h"
+#include "mmr/flat/colormap.h"
 #include "mmr/gl/backend.h"
 #include "mmr/record/record.h"
 #include "mmr/scene/scene_spec.h"
@@ -27,6 +28,9 @@ void add_join(CLI::App& app);  // join.cpp
 
 // The command line as typed (shell-quoted where needed) without its output path,
 // for files that record how they were made.
+// --background of the flat figures (heatmap, chart): the colours scenes accept
+// (mmr/theme/theme.h parse_color), as 8-bit RGBA; throws naming the option.
+flat::Rgba parse_figure_background(const std::string& text);
 void set_command_line(int argc, char** argv);
 const std::string& command_line();
 

@@ -226,6 +226,16 @@ namespace {
 std::string g_command_line;
 }
 
+flat::Rgba parse_figure_background(const std::string& text) {
+    std::string guess;
+    const std::optional<Rgba> c = parse_color(text, &guess);
+    if (!c)
+        fail("--background " + text, "is not a colour",
+             guess.empty() ? "write '#rrggbb', '#rrggbbaa', a colour name or transparent" : "did you mean '" + guess + "'?");
+    auto byte = [](float v) { return uint8_t(std::lround(std::clamp(v, 0.0f, 1.0f) * 255)); };
+    return flat::Rgba{byte(c->r), byte(c->g), byte(c->b), byte(c->a)};
+}
+
 void set_command_line(int argc, char** argv) {
     // Without the output path: the same command writing elsewhere makes the same file.
     g_command_line = "mmr";

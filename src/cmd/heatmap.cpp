@@ -66,18 +66,6 @@ std::pair<double, double> parse_limits(const std::string& text) {
     return {number(text.substr(0, colon)), number(text.substr(colon + 1))};
 }
 
-flat::Rgba parse_background(const std::string& text) {
-    if (text == "transparent") return flat::Rgba{0, 0, 0, 0};
-    if (text == "white") return flat::Rgba{255, 255, 255, 255};
-    if (text == "black") return flat::Rgba{0, 0, 0, 255};
-    if ((text.size() == 7 || text.size() == 9) && text[0] == '#' &&
-        text.find_first_not_of("0123456789abcdefABCDEF", 1) == std::string::npos) {
-        const unsigned long v = std::stoul(text.substr(1), nullptr, 16);
-        if (text.size() == 7) return flat::Rgba{uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v), 255};
-        return flat::Rgba{uint8_t(v >> 24), uint8_t(v >> 16), uint8_t(v >> 8), uint8_t(v)};
-    }
-    fail("--background " + text, "is not a colour", "write '#rrggbb', '#rrggbbaa', white, black or transparent");
-}
 
 void run_heatmap(const HeatmapArgs& o) {
     interrupt::install(o.output + " was not written");
@@ -92,7 +80,7 @@ void run_heatmap(const HeatmapArgs& o) {
     h.title = o.title;
     h.theme = o.theme;
     flat::theme_by_name(o.theme, "--theme");
-    if (!o.background.empty()) h.background = parse_background(o.background);
+    if (!o.background.empty()) h.background = parse_figure_background(o.background);
     h.aggregate = o.aggregate == "max" ? flat::Aggregate::max : o.aggregate == "absmax" ? flat::Aggregate::absmax : flat::Aggregate::mean;
     h.shared_scale = o.scale == "shared";
     {
