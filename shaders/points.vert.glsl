@@ -10,6 +10,14 @@ uniform float u_min_point;  // 1 pixel, times --scale
 out vec3 v_rgb;
 
 void main() {
+    // A hidden element's slot (mmr/draw/sprite_slots.h): outside the clip volume,
+    // so the point is clipped and makes no fragment.
+    if (a_size < 0.0) {
+        gl_Position = vec4(2.0, 2.0, 2.0, 1.0);
+        gl_PointSize = 1.0;
+        v_rgb = vec3(0.0);
+        return;
+    }
     vec4 view = u_view * vec4(a_pos, 1.0);
     gl_Position = u_proj * view;
     // Behind the camera the size goes negative; those points are clipped anyway.

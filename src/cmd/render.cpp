@@ -35,6 +35,7 @@ struct RenderArgs {
     std::string max_frames;         // --max-frames (empty: limits::max_frames)
     std::string view = "3d";        // --view 3d|flat
     bool quiet = false, verbose = false;
+    bool no_layer_cache = false;    // hidden --no-layer-cache
     std::string shard;              // --shard I/N|auto
     int shards = 0;                 // --shards N
     bool resume = false;            // --resume
@@ -143,6 +144,7 @@ void run_one(const RenderArgs& a, const batch::Job& job, bool in_batch) {
     o.duration = a.duration;
     o.frames = a.frames;
     o.flat_view = a.view == "flat";
+    o.layer_cache = !a.no_layer_cache;
     o.video.segment_frames = a.segment;
     o.shard = shard::parse_shard(a.shard, a.shards);
     o.resume = a.resume;
@@ -195,6 +197,9 @@ void run_one(const RenderArgs& a, const batch::Job& job, bool in_batch) {
                      st.renderer.c_str(), st.encoder.c_str(), (long long)st.first,
                      (long long)st.last, st.period, st.seconds, n / st.seconds, st.anim_ms,
                      st.gl_ms, st.encode_wait_ms);
+        if (st.layers > 0)
+            std::fprintf(stderr, "mmr: static layers: %lld, drawing %lld of the frames\n", (long long)st.layers,
+                         (long long)st.layered_frames);
     }
     // A shard names its part (the folder it was given holds the parts of all shards).
     progress.finish(st.output.empty() ? shown : st.output, st.last - st.first + 1, st.seconds);
@@ -286,6 +291,8 @@ void add_render(CLI::App& app) {
     add_js_errors_option(sub, a->js_errors);
     sub->add_flag("-q,--quiet", a->quiet, "Print nothing but errors (no progress, no summary)");
     sub->add_flag("-v,--verbose", a->verbose, "Print the renderer, encoder and where the time went");
+    // Hidden: every frame drawn whole, the reference for the static-layer tests.
+    sub->add_flag("--no-layer-cache", a->no_layer_cache, "")->group("");
     describe(sub, "SCENE... -o OUT.mp4|.webm|.mov|.webp|.apng|.gif|DIR/f{frame:04}.png|TEMPLATE [options]",
              {"mmr render scenes/dotprod.yaml -o dotprod.mp4 --size 1920x1080 --fps 30",
               "mmr render scenes/dotprod.yaml -o dotprod.webm --hold 1.5 --poster dotprod.png",

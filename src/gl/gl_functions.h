@@ -28,7 +28,8 @@ namespace mmr {
     X(GenVertexArrays, GENVERTEXARRAYS) X(DeleteVertexArrays, DELETEVERTEXARRAYS) \
     X(BindVertexArray, BINDVERTEXARRAY) X(GenBuffers, GENBUFFERS)                \
     X(DeleteBuffers, DELETEBUFFERS) X(BindBuffer, BINDBUFFER)                    \
-    X(BufferData, BUFFERDATA) X(EnableVertexAttribArray, ENABLEVERTEXATTRIBARRAY) \
+    X(BufferData, BUFFERDATA) X(BufferSubData, BUFFERSUBDATA) X(MultiDrawArrays, MULTIDRAWARRAYS) \
+    X(EnableVertexAttribArray, ENABLEVERTEXATTRIBARRAY) \
     X(VertexAttribPointer, VERTEXATTRIBPOINTER) X(DrawArrays, DRAWARRAYS)        \
     X(CreateShader, CREATESHADER) X(ShaderSource, SHADERSOURCE)                  \
     X(CompileShader, COMPILESHADER) X(GetShaderiv, GETSHADERIV)                  \

@@ -28,6 +28,7 @@
 #include "gl_program.h"
 #include "gl_renderer.h"
 #include "mmr/core/error.h"
+#include "mmr/draw/sprite_slots.h"
 
 namespace mmr {
 namespace {
@@ -148,21 +149,69 @@ public:
 
     std::string description() const override { return description_; }
 
-    Image render(const DrawList& list) override {
+    using Renderer::render;
+    void render(const DrawList& list, Image& out) override {
         ctx_->make_current();
         if (list.width != width_ || list.height != height_) resize(list.width, list.height);
-
-        gl_.BindFramebuffer(GL_FRAMEBUFFER, samples_ ? fbo_ms_ : fbo_);
-        gl_.Viewport(0, 0, width_, height_);
-        gl_.Disable(GL_SCISSOR_TEST);  // (clears obey it)
-        gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
-        gl_.DepthMask(GL_TRUE);
         // A background with alpha < 1 (transparent): the frame accumulates
         // premultiplied colour and alpha over it (every blend below is
         // src-alpha / one-minus-src-alpha on colour and one / one-minus-src-alpha
         // on alpha, which is premultiplied "over"), and read_back turns it into
         // straight alpha. Opaque frames keep alpha at 1 as before.
         alpha_ = list.background_alpha < 1;
+
+        const CameraView& cam = list.camera;
+        glm::mat4 view = glm::lookAt(glm::make_vec3(cam.position), glm::make_vec3(cam.target),
+                                     glm::make_vec3(cam.up));
+        glm::mat4 proj = glm::perspective(glm::radians(cam.fov_y_deg), float(width_) / float(height_),
+                                          cam.near_plane, cam.far_plane);
+        glm::mat4 mvp = proj * view;
+
+        // Sprites: the list's points, or its slots (video frames), with or
+        // without a static layer (multisampled targets are drawn in full).
+        const bool layered = list.slots && list.layer && !samples_;
+        if (list.slots) sync_slots(*list.slots);
+        if (layered) {
+            prepare_layer(list, view, proj);
+            start_from_layer();
+        } else {
+            begin_target(samples_ ? fbo_ms_ : fbo_, list);
+        }
+        set_draw_state();
+
+        if (list.slots) {
+            const SpriteSlots& sl = *list.slots;
+            runs_.clear();
+            if (layered) {  // only what the layer lacks, in draw order
+                for (const SlotRun& r : sl.drawn) slot_runs::split(r, list.layer->dynamic, true, runs_);
+            } else {
+                runs_ = sl.drawn;
+            }
+            if (!runs_.empty()) {
+                bind_points(view, proj);
+                draw_runs(runs_);
+            }
+        } else if (upload(kPoints, list.points)) {
+            slots_size_ = 0;  // the slot buffer is overwritten: the next slots frame uploads all
+            bind_points(view, proj);
+            gl_.DrawArrays(GL_POINTS, 0, GLsizei(list.points.size()));
+        }
+        if (smooth_)
+            draw_smooth(list, mvp);
+        else
+            draw_classic(list, mvp);
+        gl_.BindVertexArray(0);
+        read_back(out);
+    }
+
+private:
+    // Binds a target, sets the viewport and clears colour, depth (and stencil).
+    void begin_target(GLuint fbo, const DrawList& list) {
+        gl_.BindFramebuffer(GL_FRAMEBUFFER, fbo);
+        gl_.Viewport(0, 0, width_, height_);
+        gl_.Disable(GL_SCISSOR_TEST);  // (clears obey it)
+        gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+        gl_.DepthMask(GL_TRUE);
         const float bga = alpha_ ? std::max(0.0f, list.background_alpha) : 1.0f;
         gl_.ClearColor(list.background[0] * bga, list.background[1] * bga, list.background[2] * bga, bga);
         gl_.ClearDepth(1.0);
@@ -176,14 +225,9 @@ public:
         // Alpha stays 1 from the clear: the frame is opaque whatever the
         // passes output as alpha (text coverage, flow translucency).
         gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, alpha_ ? GL_TRUE : GL_FALSE);
+    }
 
-        const CameraView& cam = list.camera;
-        glm::mat4 view = glm::lookAt(glm::make_vec3(cam.position), glm::make_vec3(cam.target),
-                                     glm::make_vec3(cam.up));
-        glm::mat4 proj = glm::perspective(glm::radians(cam.fov_y_deg), float(width_) / float(height_),
-                                          cam.near_plane, cam.far_plane);
-        glm::mat4 mvp = proj * view;
-
+    void set_draw_state() {
         // three.js' default depth function is less-or-equal; ties matter
         // because row guides run through sprite centres at the same depth.
         gl_.Enable(GL_DEPTH_TEST);
@@ -191,28 +235,89 @@ public:
         gl_.Disable(GL_BLEND);
         gl_.Disable(GL_CULL_FACE);  // everything is double-sided
         if (samples_) gl_.Enable(GL_MULTISAMPLE);
-
-        if (upload(kPoints, list.points)) {
-            gl_.Enable(GL_PROGRAM_POINT_SIZE);  // else gl_PointSize is ignored (docs/dev/headless-gl.md pitfall 2)
-            use(kPoints);
-            gl_.ActiveTexture(GL_TEXTURE0);
-            gl_.BindTexture(GL_TEXTURE_2D, ball_tex_);
-            gl_.Uniform1i(uniform(kPoints, "u_ball"), 0);
-            gl_.UniformMatrix4fv(uniform(kPoints, "u_view"), 1, GL_FALSE, glm::value_ptr(view));
-            gl_.UniformMatrix4fv(uniform(kPoints, "u_proj"), 1, GL_FALSE, glm::value_ptr(proj));
-            gl_.Uniform1f(uniform(kPoints, "u_max_point"), max_point_);
-            gl_.Uniform1f(uniform(kPoints, "u_min_point"), std::min(max_point_, scale_));
-            gl_.DrawArrays(GL_POINTS, 0, GLsizei(list.points.size()));
-        }
-        if (smooth_)
-            draw_smooth(list, mvp);
-        else
-            draw_classic(list, mvp);
-        gl_.BindVertexArray(0);
-        return read_back();
     }
 
-private:
+    // The sprite program with its uniforms; the caller draws.
+    void bind_points(const glm::mat4& view, const glm::mat4& proj) {
+        gl_.Enable(GL_PROGRAM_POINT_SIZE);  // else gl_PointSize is ignored (docs/dev/headless-gl.md pitfall 2)
+        use(kPoints);
+        gl_.ActiveTexture(GL_TEXTURE0);
+        gl_.BindTexture(GL_TEXTURE_2D, ball_tex_);
+        gl_.Uniform1i(uniform(kPoints, "u_ball"), 0);
+        gl_.UniformMatrix4fv(uniform(kPoints, "u_view"), 1, GL_FALSE, glm::value_ptr(view));
+        gl_.UniformMatrix4fv(uniform(kPoints, "u_proj"), 1, GL_FALSE, glm::value_ptr(proj));
+        gl_.Uniform1f(uniform(kPoints, "u_max_point"), max_point_);
+        gl_.Uniform1f(uniform(kPoints, "u_min_point"), std::min(max_point_, scale_));
+    }
+
+    // Slot runs of the sprite buffer (sync_slots), in the given order.
+    void draw_runs(const std::vector<SlotRun>& runs) {
+        firsts_.clear();
+        counts_.clear();
+        for (const SlotRun& r : runs) {
+            firsts_.push_back(GLint(r.begin));
+            counts_.push_back(GLsizei(r.size()));
+        }
+        gl_.MultiDrawArrays(GL_POINTS, firsts_.data(), counts_.data(), GLsizei(runs.size()));
+    }
+
+    // Keeps the sprite buffer equal to the slots: uploads what changed since
+    // the previous frame's update, or everything.
+    void sync_slots(const SpriteSlots& sl) {
+        gl_.BindBuffer(GL_ARRAY_BUFFER, vbos_[kPoints]);
+        const size_t bytes = sl.v.size() * sizeof(PointVertex);
+        const bool whole = sl.all_changed || sl.v.size() != slots_size_ || sl.generation != slots_generation_ + 1;
+        if (whole) {
+            gl_.BufferData(GL_ARRAY_BUFFER, GLsizeiptr(bytes), sl.v.data(), GL_DYNAMIC_DRAW);
+        } else {
+            for (const SlotRun& r : sl.changed)
+                gl_.BufferSubData(GL_ARRAY_BUFFER, GLintptr(size_t(r.begin) * sizeof(PointVertex)),
+                                  GLsizeiptr(size_t(r.size()) * sizeof(PointVertex)), sl.v.data() + r.begin);
+        }
+        slots_size_ = sl.v.size();
+        slots_generation_ = sl.generation;
+    }
+
+    // Renders the static layer if this frame's plan, camera or page differ from
+    // the layer's: the drawn slots outside the plan's dynamic set.
+    void prepare_layer(const DrawList& list, const glm::mat4& view, const glm::mat4& proj) {
+        LayerKey key;
+        std::memset(&key, 0, sizeof key);  // padding too: keys are compared bytewise
+        key.id = list.layer->id;
+        std::memcpy(&key.camera, &list.camera, sizeof key.camera);
+        std::memcpy(key.background, list.background, sizeof key.background);
+        key.background_alpha = list.background_alpha;
+        key.width = width_, key.height = height_;
+        if (layer_fbo_ && std::memcmp(&key, &layer_key_, sizeof key) == 0) return;
+        if (!layer_fbo_) make_target(0, layer_fbo_, layer_rbs_);
+        begin_target(layer_fbo_, list);
+        set_draw_state();
+        runs_.clear();
+        for (const SlotRun& r : list.slots->drawn) slot_runs::split(r, list.layer->dynamic, false, runs_);
+        if (!runs_.empty()) {
+            bind_points(view, proj);
+            draw_runs(runs_);
+        }
+        std::memcpy(&layer_key_, &key, sizeof key);
+        ++layers_built_;
+    }
+
+    // The frame starts as a copy of the layer: colour, depth (and stencil).
+    void start_from_layer() {
+        gl_.Disable(GL_SCISSOR_TEST);
+        gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+        gl_.DepthMask(GL_TRUE);
+        gl_.StencilMask(0xFF);
+        gl_.BindFramebuffer(GL_READ_FRAMEBUFFER, layer_fbo_);
+        gl_.BindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
+        GLbitfield bits = GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT;
+        if (smooth_) bits |= GL_STENCIL_BUFFER_BIT;
+        gl_.BlitFramebuffer(0, 0, width_, height_, 0, 0, width_, height_, bits, GL_NEAREST);
+        gl_.BindFramebuffer(GL_FRAMEBUFFER, fbo_);
+        gl_.Viewport(0, 0, width_, height_);
+        gl_.ColorMask(GL_TRUE, GL_TRUE, GL_TRUE, alpha_ ? GL_TRUE : GL_FALSE);
+    }
+
     std::string gl_string(GLenum name) {
         const GLubyte* s = gl_.GetString(name);
         return s ? reinterpret_cast<const char*>(s) : "?";
@@ -480,14 +585,17 @@ private:
 
     void free_targets() {
         gl_.BindFramebuffer(GL_FRAMEBUFFER, 0);
-        for (GLuint* fbo : {&fbo_, &fbo_ms_})
+        for (GLuint* fbo : {&fbo_, &fbo_ms_, &layer_fbo_})
             if (*fbo) gl_.DeleteFramebuffers(1, fbo), *fbo = 0;
-        for (GLuint* rbs : {rbs_, rbs_ms_})
+        for (GLuint* rbs : {rbs_, rbs_ms_, layer_rbs_})
             if (rbs[0]) gl_.DeleteRenderbuffers(2, rbs), rbs[0] = rbs[1] = 0;
+        std::memset(&layer_key_, 0, sizeof layer_key_);
     }
 
-    // Resolves MSAA, reads RGBA8 and flips rows (GL's first row is the bottom).
-    Image read_back() {
+    // Resolves MSAA, reads RGBA8 into a scratch buffer and copies its rows into
+    // `out` bottom-up (GL's first row is the bottom): one pass over the frame,
+    // and no allocation once the buffers have their size.
+    void read_back(Image& out) {
         if (samples_) {
             gl_.BindFramebuffer(GL_READ_FRAMEBUFFER, fbo_ms_);
             gl_.BindFramebuffer(GL_DRAW_FRAMEBUFFER, fbo_);
@@ -495,23 +603,16 @@ private:
         }
         gl_.BindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
         gl_.PixelStorei(GL_PACK_ALIGNMENT, 1);
-        Image img;
-        img.width = width_;
-        img.height = height_;
-        img.rgba.resize(size_t(width_) * height_ * 4);
-        gl_.ReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, img.rgba.data());
+        const size_t row = size_t(width_) * 4, bytes = row * size_t(height_);
+        if (readback_.size() != bytes) readback_.resize(bytes);
+        gl_.ReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, readback_.data());
         check("render");
-        if (alpha_) unpremultiply(img);
-        size_t row = size_t(width_) * 4;
-        std::vector<uint8_t> tmp(row);
-        for (int y = 0, z = height_ - 1; y < z; ++y, --z) {
-            uint8_t* a = img.rgba.data() + y * row;
-            uint8_t* b = img.rgba.data() + z * row;
-            std::memcpy(tmp.data(), a, row);
-            std::memcpy(a, b, row);
-            std::memcpy(b, tmp.data(), row);
-        }
-        return img;
+        out.width = width_;
+        out.height = height_;
+        if (out.rgba.size() != bytes) out.rgba.resize(bytes);
+        for (int y = 0; y < height_; ++y)
+            std::memcpy(out.rgba.data() + size_t(y) * row, readback_.data() + size_t(height_ - 1 - y) * row, row);
+        if (alpha_) unpremultiply(out);
     }
 
     // Premultiplied -> straight alpha (what PNG stores): rgb / a, rounded.
@@ -544,6 +645,24 @@ private:
     GLuint atlas_tex_ = 0, ball_tex_ = 0;
     int atlas_w_ = -1, atlas_h_ = -1;
     std::vector<uint8_t> atlas_copy_;
+    std::vector<uint8_t> readback_;  // GL's bottom-up rows
+    // Sprite slots in vbos_[kPoints] and the static layer (DrawList::slots, ::layer).
+    size_t slots_size_ = 0;
+    uint64_t slots_generation_ = 0;
+    std::vector<SlotRun> runs_;
+    std::vector<GLint> firsts_;
+    std::vector<GLsizei> counts_;
+    struct LayerKey {  // what the layer was drawn for; compared bytewise
+        uint64_t id;
+        float camera[sizeof(CameraView) / sizeof(float)];
+        float background[3];
+        float background_alpha;
+        int width, height;
+    };
+    GLuint layer_fbo_ = 0;
+    GLuint layer_rbs_[2] = {};
+    LayerKey layer_key_ = {};
+    uint64_t layers_built_ = 0;
 };
 
 }  // namespace

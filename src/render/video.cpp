@@ -29,6 +29,7 @@
 #include "mmr/encode/packets.h"
 #include "mmr/scene/scene_writer.h"
 #include "mmr/shard/part.h"
+#include "mmr/layer/layer_plan.h"
 
 namespace mmr {
 namespace {
@@ -309,6 +310,14 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
     Image frame;
     int shown_step = -1;
     int64_t shown_base = -1;
+    // Frames as changes (the default): sprite slots updated incrementally and,
+    // without spin, a static layer planned by an animation running ahead.
+    const bool slotted = renderer && opts.layer_cache;
+    SpriteSlots slots;
+    std::unique_ptr<LayerPlanner> planner;
+    if (slotted && tm.period > 0 && tm.spin == 0)
+        planner = std::make_unique<LayerPlanner>(
+            model, layout, W, H, [&](int64_t f) { return tm.step_for_frame(held.base_frame(f)); }, st.last);
     for (int64_t f = st.first; f <= st.last; ++f) {
         if (opts.interrupted && opts.interrupted()) {
             sink->abort();  // removes the temporary file: nothing half-written is left
@@ -331,11 +340,19 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
             dl.text.clear();
             for (const MatrixPlacement& mp : layout.matrices) add_legends(model, mp, dl.camera, dl.text);
         }
-        anim.update_draw_list(dl, W, H);
+        if (slotted) {
+            anim.update_slots(slots, dl, W, H);
+            dl.slots = &slots;
+            dl.layer = planner ? planner->layer_for(f) : nullptr;
+        } else {
+            anim.update_draw_list(dl, W, H);
+        }
         t_anim += since(t0);
         t0 = clock::now();
-        frame = renderer ? renderer->render(dl)
-                         : flat::flat_image(model, flat_arrangement, &anim, W, H, scene.output.background);
+        if (renderer)
+            renderer->render(dl, frame);
+        else
+            frame = flat::flat_image(model, flat_arrangement, &anim, W, H, scene.output.background);
         shown_step = step;
         shown_base = base;
         t_gl += since(t0);
@@ -368,6 +385,10 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
             for (const std::string& output : outputs) std::remove(output.c_str());
             throw;
         }
+    }
+    if (planner) {
+        st.layers = planner->stats().windows;
+        st.layered_frames = planner->stats().layered_frames;
     }
     st.seconds = since(t_start);
     st.anim_ms = 1e3 * t_anim / double(n);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mmr/draw/draw_list.h"
+#include "mmr/draw/sprite_slots.h"
 #include "mmr/layout/layout.h"
 #include "mmr/look/look.h"
 #include "mmr/timeline/animation.h"
@@ -46,6 +47,7 @@ public:
     const MatrixPlacement& placement() const { return mp_; }
     void move(const glm::dmat4& frame);
     const MagnitudeRange& range() const { return range_; }
+    double viz_elem_scale() const { return viz_.elem_scale; }
 
     bool active = true;   // interior mats and partial planes exist only during a cycle
     bool guides = true;   // row guides drawn (interior mats get them at their first step)
@@ -55,6 +57,14 @@ public:
     // Appends the visible sprites (cached until the state changes).
     void emit_points(std::vector<PointVertex>& out, int width, int height);
     void emit_guides(std::vector<LineVertex>& out);
+
+    // Frame-to-frame sprites (mmr/draw/sprite_slots.h): the sheet owns slots
+    // [slot_base, slot_base + elements) of `slots`, given on the first call. Only
+    // elements changed since the last call are rewritten; their slots are
+    // appended to `changed`.
+    void write_slots(SpriteSlots& slots, float px, std::vector<SlotRun>& changed);
+    int64_t slot_base() const { return slot_base_; }
+    bool drawn_last = false;  // `active` when the slots were last written
 
 private:
     MatrixPlacement mp_;
@@ -71,6 +81,16 @@ private:
     std::vector<LineVertex> lines_;
     bool points_valid_ = false, lines_valid_ = false;
     float points_px_ = 0;
+    // What changed since write_slots last ran: element rectangles [r0, r1) x
+    // [c0, c1), or everything (slots_all_). Too many rectangles become everything.
+    struct Rect { int r0, r1, c0, c1; };
+    std::vector<Rect> dirty_;
+    bool slots_all_ = true;
+    int64_t slot_base_ = -1;
+    float slots_px_ = 0;
+    void mark(int r0, int r1, int c0, int c1);
+    PointVertex slot_vertex(size_t e, float px) const;
+    void ensure_look_and_pos();
 
     size_t index(int r, int c) const { return size_t(r) * size_t(data_->w) + size_t(c); }
 };

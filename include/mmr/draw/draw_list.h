@@ -48,6 +48,9 @@ struct GlyphAtlas {
     std::vector<uint8_t> pixels;  // width*height, row 0 = v 0
 };
 
+struct SpriteSlots;  // mmr/draw/sprite_slots.h
+struct SpriteLayer;
+
 struct DrawList {
     int width = 1280, height = 720;
     float background[3] = {0, 0, 0};
@@ -62,6 +65,11 @@ struct DrawList {
     float text_rgb[3] = {0.8f, 0.8f, 1.0f};  // #CCCCFF
     const GlyphAtlas* atlas = nullptr;
     std::vector<TriVertex> flow;       // GL_TRIANGLES, blended, drawn last
+
+    // Video frames: the sprites as slots, replacing `points` (which is then
+    // empty), and optionally the static layer they are drawn with. Not owned.
+    const SpriteSlots* slots = nullptr;
+    const SpriteLayer* layer = nullptr;
 };
 
 }  // namespace mmr

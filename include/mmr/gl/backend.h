@@ -49,8 +49,14 @@ class Renderer {
 public:
     virtual ~Renderer() = default;
     virtual std::string description() const = 0;  // e.g. "EGL surfaceless: llvmpipe ..."
-    // Draws the list and reads back the pixels (top row first).
-    virtual Image render(const DrawList& list) = 0;
+    // Draws the list and reads back the pixels (top row first) into `out`,
+    // reusing its buffer.
+    virtual void render(const DrawList& list, Image& out) = 0;
+    Image render(const DrawList& list) {
+        Image out;
+        render(list, out);
+        return out;
+    }
 };
 
 // Creates a renderer of the given size with the chosen backend. Auto tries EGL

@@ -31,6 +31,11 @@ struct VideoRenderOptions {
     // for a scene that is not animated). "" = no poster.
     std::string poster;
     int poster_step = 0;
+    // Video frames as changes to the previous one, with a static layer of the
+    // sprites that do not change (mmr/layer/layer_plan.h). false (the hidden
+    // --no-layer-cache): every frame's draw list rebuilt and drawn whole, the
+    // reference the tests compare the cached frames with.
+    bool layer_cache = true;
     bool flat_view = false;    // --view flat: the matrices face-on, drawn on the CPU (mmr/flat/flat_view.h)
     // --shard: render only this shard's share of the frames. An H.264 MP4 render then
     // writes a part (mmr/shard/part.h) into the folder `output` (joined by mmr join);
@@ -47,6 +52,7 @@ struct VideoRenderOptions {
 
 struct VideoRenderStats {
     int64_t first = 0, last = -1;  // frames rendered
+    int64_t layers = 0, layered_frames = 0;  // static layers planned, frames drawn with one
     int period = 0;                // steps per root cycle (0: not animated)
     int64_t total = 0;             // frames of the whole timeline, holds included
     int poster_step = -1;          // the step the poster shows (0: the finished scene; -1: no poster)

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mmr/draw/draw_list.h"
+#include "mmr/draw/sprite_slots.h"
 #include "mmr/layout/layout.h"
 #include "mmr/look/look.h"
 #include "mmr/model/model.h"
@@ -72,6 +73,13 @@ public:
     // caller, e.g. from build_draw_list() once. Only matrices changed since the
     // last call are rebuilt; the others are copied from per-matrix caches.
     void update_draw_list(DrawList& dl, int width, int height);
+
+    // The same frame as a change to the previous one (video frames): rewrites only
+    // the slots of elements changed since the last call, lists them in
+    // slots.changed, and sets slots.drawn (draw order) and dl.lines; dl.points is
+    // left empty (the sprites are in `slots`). The same Animation must not mix
+    // this with update_draw_list.
+    void update_slots(SpriteSlots& slots, DrawList& dl, int width, int height);
 
     // Inspection.
     MatrixView matrix(const Node& n) const;  // n's leaf or result placement
