@@ -42,7 +42,7 @@ struct Result {
     int64_t windows = 0;
 };
 
-Result compare_scene(const std::string& path, Renderer& r) {
+Result compare_scene(const std::string& path, Renderer& r, bool transparent = false) {
     SceneSpec spec = load_scene_file(path);
     spec.output.width = W, spec.output.height = H;
     Model model = build_model(spec);
@@ -55,7 +55,9 @@ Result compare_scene(const std::string& path, Renderer& r) {
     po.always = true;
     LayerPlanner planner(model, layout, W, H, [&](int64_t f) { return steps[size_t(f)]; },
                          int64_t(steps.size()) - 1, po);
-    DrawList a = build_draw_list(model, layout, W, H), b = a;
+    DrawList a = build_draw_list(model, layout, W, H);
+    if (transparent) a.background_alpha = 0;
+    DrawList b = a;
     SpriteSlots slots;
     Image ia, ib;
     for (size_t f = 0; f < steps.size(); ++f) {
@@ -100,4 +102,22 @@ TEST_CASE("static layer: every shipped animated scene draws the same bytes as th
     MESSAGE(animated << " animated scenes, " << layered_frames << " frames drawn over a layer");
     CHECK(animated >= 25);
     CHECK(layered_frames > 300);
+}
+
+TEST_CASE("static layer: the same bytes without antialiasing, with MSAA, and on a transparent background") {
+    const std::string dir = std::string(MMR_SOURCE_DIR) + "/scenes/";
+    for (Antialias aa : {Antialias::None, Antialias::Msaa, Antialias::Smooth}) {
+        RenderOptions ro;
+        ro.aa = aa;
+        auto renderer = create_renderer(BackendKind::Auto, W, H, ro);
+        for (const char* s : {"partition-binary-k-anim.yaml", "vvprod.yaml", "attention/flash-prefill.yaml"}) {
+            CAPTURE(s);
+            CAPTURE(int(aa));
+            const Result res = compare_scene(dir + s, *renderer, aa != Antialias::Msaa);
+            CHECK(res.frames > 20);
+            CHECK(res.differing == 0);
+            // MSAA frames are drawn whole (the renderer ignores the layer).
+            if (aa != Antialias::Msaa) CHECK(res.layered > 10);
+        }
+    }
 }
