@@ -42,7 +42,7 @@ same_both_ways "spinning scene MP4" "$S/lora-attn.yaml" spin.mp4 --size 320x180 
 grep -q "static layers" "$work/a.err" && bad "spinning scene: a layer was used while the camera moves" || ok
 rm -rf "$work/a" "$work/b"
 
-# A small scene: drawn whole (a layer would cost more than it saves), frames as changes.
+# A small scene with large sprites: a few layers of a handful of frames each.
 same_both_ways "dotprod PNG sequence" "$S/dotprod.yaml" 'f{frame:03}.png' --size 320x180 --frames 0:30
 
 finish "layer cache tests"

@@ -121,7 +121,7 @@ TEST_CASE("layer planner: nothing outside a window's dynamic set changes while i
         auto step_of = [&](int64_t f) { return 1 + int((f * 2 / 5) % period); };
         LayerPlanOptions po;
         po.always = true;
-        LayerPlanner planner(model, layout, 640, 360, step_of, last, po);
+        LayerPlanner planner(model, layout, 640, 360, build_draw_list(model, layout, 640, 360).camera, step_of, last, po);
         SpriteSlots slots;
         DrawList dl;
         uint64_t id = 0;

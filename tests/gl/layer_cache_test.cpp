@@ -53,9 +53,9 @@ Result compare_scene(const std::string& path, Renderer& r, bool transparent = fa
     const std::vector<int> steps = frame_steps(whole.period());
     LayerPlanOptions po;
     po.always = true;
-    LayerPlanner planner(model, layout, W, H, [&](int64_t f) { return steps[size_t(f)]; },
-                         int64_t(steps.size()) - 1, po);
     DrawList a = build_draw_list(model, layout, W, H);
+    LayerPlanner planner(model, layout, W, H, a.camera, [&](int64_t f) { return steps[size_t(f)]; },
+                         int64_t(steps.size()) - 1, po);
     if (transparent) a.background_alpha = 0;
     DrawList b = a;
     SpriteSlots slots;

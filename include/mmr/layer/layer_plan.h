@@ -5,12 +5,13 @@
 // The plan is exact: a second Animation runs ahead of the frames being drawn and
 // reports, step by step, the slots that change (mmr/draw/sprite_slots.h). A
 // layer covers frames f0..f1 and its dynamic set is every slot that changes in
-// (f0, f1]. Its cost per frame, counted in sprites drawn, is the layer's own
-// sprites spread over the window's frames, plus the dynamic set (drawn every
-// frame), plus the copy of the layer; the window grows step by step while that
-// falls, and ends before a cycle restart (everything changes). A window whose
-// cost is not below drawing the frame whole gets no layer (small scenes: the
-// copy costs more than the sprites). Frames whose camera moves (spin) are drawn
+// (f0, f1]. Its cost per frame is the layer's own sprites spread over the
+// window's frames, plus the dynamic set (drawn every frame), plus the copy of the
+// layer; the window grows step by step while that falls, and ends before a cycle
+// restart (everything changes). A window whose cost is not below drawing the
+// frame whole gets no layer (a few small sprites cost less than the copy).
+// Costs are in pixels a sprite covers on screen (its point square, at least 1)
+// plus a fixed amount per sprite. Frames whose camera moves (spin) are drawn
 // without a layer by the caller.
 #pragma once
 #include <cstdint>
@@ -25,10 +26,13 @@
 namespace mmr {
 
 struct LayerPlanOptions {
-    // What copying the layer into a frame costs, in sprites per pixel of the
-    // frame: measured on llvmpipe, a 1920x1080 copy of colour and depth takes
-    // about as long as drawing 17 000 sprites of mm's usual sizes.
-    double copy_sprites_per_pixel = 1.0 / 120;
+    // Costs in sprite pixels (llvmpipe, measured with bench/frame_cost.cpp):
+    // a sprite costs its point square in pixels plus `per_sprite`; a slot that
+    // is not drawn (clipped) `per_hidden`; copying the layer into a frame
+    // `copy_per_pixel` per pixel of the frame.
+    double per_sprite = 2;
+    double per_hidden = 0.5;
+    double copy_per_pixel = 0.0625;
     // Tests: a layer for every window of more than one frame, however small the
     // scene (windows still grow by the cost rule, without the copy).
     bool always = false;
@@ -44,7 +48,8 @@ class LayerPlanner {
 public:
     // step_of(f): the animation step frame f shows (frames are asked for in
     // increasing order, first..last).
-    LayerPlanner(const Model& model, const Layout& layout, int width, int height,
+    // `camera` is the frames' camera (fixed: the caller plans no layer with spin).
+    LayerPlanner(const Model& model, const Layout& layout, int width, int height, const CameraView& camera,
                  std::function<int(int64_t)> step_of, int64_t last, LayerPlanOptions opts = {});
 
     // The layer frame f is drawn with, or nullptr to draw it whole.
@@ -54,11 +59,15 @@ public:
 
 private:
     void plan(int64_t f0);
+    void slot_costs();  // cost_ for every slot, as the slots are now
+    double cost_of(const std::vector<SlotRun>& runs) const;
 
     Animation ahead_;
     SpriteSlots slots_;
     DrawList scratch_;
     int width_, height_;
+    CameraView camera_;
+    std::vector<float> cost_;  // per slot, at the window's start
     std::function<int(int64_t)> step_of_;
     int64_t last_;
     LayerPlanOptions opts_;
