@@ -69,19 +69,25 @@ int main(int argc, char** argv) {
         po.always = mode == 3;  // a layer even where the cost rule would not take one
         LayerPlanner planner(model, layout, W, H, base.camera, [&](int64_t f) { return 1 + int(f % period); },
                              frames - 1, po);
-        SpriteSlots slots;
+        SpriteSlots slots, warm;
         DrawList dl = base;
         Timer ta, tg;
         for (int f = -1; f < frames; ++f) {  // frame -1: warm-up, not timed
             const int step = 1 + (f < 0 ? 0 : f) % period;
             if (f >= 0) ta.start();
-            if (anim.animated()) anim.seek(step);
-            if (mode == 0) {
-                anim.update_draw_list(dl, W, H);
-            } else {
-                anim.update_slots(slots, dl, W, H);
+            if (mode >= 2 && f >= 0) {  // the planner's animation, run ahead
+                dl.layer = planner.advance(f, slots, dl);
                 dl.slots = &slots;
-                dl.layer = mode >= 2 && f >= 0 ? planner.layer_for(f) : nullptr;
+            } else {
+                if (anim.animated()) anim.seek(step);
+                if (mode == 0) {
+                    anim.update_draw_list(dl, W, H);
+                } else {  // (the warm-up of modes 2 and 3 in slots of its own)
+                    SpriteSlots& sl = mode == 1 ? slots : warm;
+                    anim.update_slots(sl, dl, W, H);
+                    dl.slots = &sl;
+                    dl.layer = nullptr;
+                }
             }
             if (f >= 0) ta.stop(), tg.start();
             renderer->render(dl, img);

@@ -1,7 +1,10 @@
 #include "mmr/layer/layer_plan.h"
 
+#include "mmr/core/error.h"
+
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <glm/glm.hpp>
 #include <glm/gtc/matrix_transform.hpp>
@@ -47,8 +50,44 @@ double LayerPlanner::cost_of(const std::vector<SlotRun>& runs) const {
     return sum;
 }
 
-const SpriteLayer* LayerPlanner::layer_for(int64_t f) {
+void LayerPlanner::update_ahead() {
+    ahead_.update_slots(slots_, scratch_, width_, height_);
+    Delta d;
+    d.step = ahead_.animated() ? ahead_.step() : 0;
+    d.all = slots_.all_changed;
+    d.size = slots_.v.size();
+    d.changed = slots_.changed;
+    d.drawn = slots_.drawn;
+    d.lines = scratch_.lines;
+    d.values.reserve(slot_runs::count(d.changed));
+    for (const SlotRun& r : d.changed) d.values.insert(d.values.end(), slots_.v.begin() + r.begin, slots_.v.begin() + r.end);
+    recorded_step_ = d.step;
+    deltas_.push_back(std::move(d));
+}
+
+const SpriteLayer* LayerPlanner::advance(int64_t f, SpriteSlots& slots, DrawList& dl) {
     if (f > window_end_) plan(f);
+    const int step = ahead_.animated() ? step_of_(f) : 0;
+    if (step != replayed_step_) {
+        if (deltas_.empty() || deltas_.front().step != step)
+            throw Error("internal error: the static-layer plan lost track of the animation at frame " +
+                        std::to_string(f) + " (step " + std::to_string(step) + ")");
+        const Delta& d = deltas_.front();
+        slots.v.resize(d.size);
+        size_t at = 0;
+        for (const SlotRun& r : d.changed) {
+            std::copy(d.values.begin() + long(at), d.values.begin() + long(at + r.size()), slots.v.begin() + r.begin);
+            at += r.size();
+        }
+        slots.changed = d.changed;
+        slots.drawn = d.drawn;
+        slots.all_changed = d.all || slots.generation == 0;
+        ++slots.generation;
+        dl.points.clear();
+        dl.lines = d.lines;
+        replayed_step_ = step;
+        deltas_.pop_front();
+    }
     if (!use_layer_) return nullptr;
     ++stats_.layered_frames;
     return &layer_;
@@ -57,8 +96,13 @@ const SpriteLayer* LayerPlanner::layer_for(int64_t f) {
 void LayerPlanner::plan(int64_t f0) {
     // The window's first frame: the layer is drawn as the slots are here.
     const bool animated = ahead_.animated();
-    if (animated) ahead_.seek(step_of_(f0));
-    ahead_.update_slots(slots_, scratch_, width_, height_);
+    const int first = animated ? step_of_(f0) : 0;
+    // Where the window before stopped, ahead_ already shows this frame's step
+    // (its changes are recorded); else it moves there (a new cycle, or the start).
+    if (first != recorded_step_) {
+        if (animated) ahead_.seek(first);
+        update_ahead();
+    }
     slot_costs();
     const double whole = cost_of(slots_.drawn);  // the frame drawn whole
     const double copy = opts_.always ? 0 : opts_.copy_per_pixel * double(width_) * double(height_);
@@ -81,7 +125,7 @@ void LayerPlanner::plan(int64_t f0) {
         int64_t h = g;
         while (h < last_ && step_of_(h + 1) == step) ++h;
         ahead_.seek(step);
-        ahead_.update_slots(slots_, scratch_, width_, height_);
+        update_ahead();
         shown = step;
         std::vector<SlotRun> grown = slot_runs::unite(dynamic, slots_.changed);
         const double grown_cost = cost_of(grown);

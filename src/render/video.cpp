@@ -334,17 +334,21 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
             if (opts.on_frame) opts.on_frame(f - st.first + 1, n);
             continue;
         }
-        if (tm.period > 0) anim.seek(step);
+        // With a layer plan the animation runs ahead, inside the planner.
+        if (tm.period > 0 && !planner) anim.seek(step);
         if (tm.spin != 0) {
             dl.camera = orbit(base_camera, tm.spin_angle(base));
             // Legends face the camera: re-orient them as the view turns.
             dl.text.clear();
             for (const MatrixPlacement& mp : layout.matrices) add_legends(model, mp, dl.camera, dl.text);
         }
-        if (slotted) {
+        if (planner) {
+            dl.layer = planner->advance(f, slots, dl);
+            dl.slots = &slots;
+        } else if (slotted) {
             anim.update_slots(slots, dl, W, H);
             dl.slots = &slots;
-            dl.layer = planner ? planner->layer_for(f) : nullptr;
+            dl.layer = nullptr;
         } else {
             anim.update_draw_list(dl, W, H);
         }

@@ -107,31 +107,38 @@ TEST_CASE("sprite slots: the drawn slots are the draw list's points, and every c
     }
 }
 
-TEST_CASE("layer planner: nothing outside a window's dynamic set changes while its layer is in use") {
+TEST_CASE("layer planner: frames replayed from the animation run ahead, and nothing outside a window's dynamic set changes while its layer is in use") {
     for (const char* rel : kScenes) {
         const std::string path = std::string(MMR_SOURCE_DIR) + rel;
         CAPTURE(path);
         SceneSpec spec = load_scene_file(path);
         Model model = build_model(spec);
         Layout layout = compute_layout(model);
-        Animation anim(model, layout);
+        Animation anim(model, layout);  // the truth, step by step
         const int period = anim.animated() ? anim.period() : 1;
         // 2.5 frames per step, over a cycle and a half: repeated frames and a restart.
         const int64_t last = int64_t(period * 5 / 2 * 3 / 2);
         auto step_of = [&](int64_t f) { return 1 + int((f * 2 / 5) % period); };
         LayerPlanOptions po;
         po.always = true;
-        LayerPlanner planner(model, layout, 640, 360, build_draw_list(model, layout, 640, 360).camera, step_of, last, po);
-        SpriteSlots slots;
-        DrawList dl;
+        const DrawList base = build_draw_list(model, layout, 640, 360);
+        LayerPlanner planner(model, layout, 640, 360, base.camera, step_of, last, po);
+        SpriteSlots truth, replayed;
+        DrawList dt = base, dr = base;
         uint64_t id = 0;
         std::vector<PointVertex> at_start;
         std::vector<SlotRun> drawn_at_start;
-        int violations = 0, layered = 0;
+        int violations = 0, layered = 0, replay_errors = 0;
         for (int64_t f = 0; f <= last; ++f) {
             anim.seek(step_of(f));
-            anim.update_slots(slots, dl, 640, 360);
-            const SpriteLayer* layer = planner.layer_for(f);
+            anim.update_slots(truth, dt, 640, 360);
+            const SpriteLayer* layer = planner.advance(f, replayed, dr);
+            // The replayed frame is the frame: same drawn runs, same drawn slots, same guides.
+            bool same = replayed.drawn == truth.drawn && dr.lines.size() == dt.lines.size() &&
+                        replayed.v.size() == truth.v.size() && dr.points.empty();
+            for (const SlotRun& r : truth.drawn)
+                for (uint32_t s = r.begin; same && s < r.end; ++s) same = same_vertex(truth.v[s], replayed.v[s]);
+            replay_errors += !same;
             if (!layer) {
                 id = 0;
                 continue;
@@ -139,16 +146,17 @@ TEST_CASE("layer planner: nothing outside a window's dynamic set changes while i
             ++layered;
             if (layer->id != id) {  // a new layer: drawn from these slots
                 id = layer->id;
-                at_start = slots.v;
-                drawn_at_start = slots.drawn;
+                at_start = truth.v;
+                drawn_at_start = truth.drawn;
                 continue;
             }
             for (uint32_t s = 0; s < uint32_t(at_start.size()); ++s) {
                 if (in_runs(layer->dynamic, s)) continue;
-                if (!same_vertex(at_start[s], slots.v[s]) || in_runs(drawn_at_start, s) != in_runs(slots.drawn, s))
+                if (!same_vertex(at_start[s], truth.v[s]) || in_runs(drawn_at_start, s) != in_runs(truth.drawn, s))
                     ++violations;
             }
         }
+        CHECK(replay_errors == 0);
         CHECK(violations == 0);
         CHECK(layered > last / 2);
         CHECK(planner.stats().windows >= 1);

@@ -48,7 +48,7 @@ Result compare_scene(SceneSpec spec, const std::string& path, Renderer& r, bool 
     Model model = build_model(spec);
     Layout layout = compute_layout(model);
     Result res;
-    Animation whole(model, layout), changes(model, layout);
+    Animation whole(model, layout);
     if (!whole.animated()) return res;
     const std::vector<int> steps = frame_steps(whole.period());
     LayerPlanOptions po;
@@ -64,10 +64,8 @@ Result compare_scene(SceneSpec spec, const std::string& path, Renderer& r, bool 
         whole.seek(steps[f]);
         whole.update_draw_list(a, W, H);
         r.render(a, ia);
-        changes.seek(steps[f]);
-        changes.update_slots(slots, b, W, H);
+        b.layer = planner.advance(int64_t(f), slots, b);  // the planner's animation, replayed
         b.slots = &slots;
-        b.layer = planner.layer_for(int64_t(f));
         res.layered += b.layer != nullptr;
         r.render(b, ib);
         ++res.frames;

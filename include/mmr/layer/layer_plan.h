@@ -15,7 +15,9 @@
 // without a layer by the caller.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <vector>
 
 #include "mmr/draw/draw_list.h"
 #include "mmr/draw/sprite_slots.h"
@@ -52,13 +54,18 @@ public:
     LayerPlanner(const Model& model, const Layout& layout, int width, int height, const CameraView& camera,
                  std::function<int(int64_t)> step_of, int64_t last, LayerPlanOptions opts = {});
 
-    // The layer frame f is drawn with, or nullptr to draw it whole.
-    const SpriteLayer* layer_for(int64_t f);
+    // Frame f's sprites and row guides, and its layer (nullptr: drawn whole).
+    // The animation ran once, ahead: each step's changes were recorded then and
+    // are applied here to `slots` and dl.lines (dl.points is left empty), so the
+    // caller needs no Animation of its own. Frames come in increasing order;
+    // frames showing the step of the frame before need no call, but may make one.
+    const SpriteLayer* advance(int64_t f, SpriteSlots& slots, DrawList& dl);
 
     const LayerPlanStats& stats() const { return stats_; }
 
 private:
     void plan(int64_t f0);
+    void update_ahead();  // ahead_'s slots to its step, the changes recorded for advance()
     void slot_costs();  // cost_ for every slot, as the slots are now
     double cost_of(const std::vector<SlotRun>& runs) const;
 
@@ -73,6 +80,17 @@ private:
     LayerPlanOptions opts_;
     SpriteLayer layer_;
     bool use_layer_ = false;
+    // One step's changes, as the ahead animation made them, in order.
+    struct Delta {
+        int step = 0;
+        bool all = false;
+        size_t size = 0;  // slots in all
+        std::vector<SlotRun> changed, drawn;
+        std::vector<PointVertex> values;  // of the changed slots, run after run
+        std::vector<LineVertex> lines;
+    };
+    std::deque<Delta> deltas_;
+    int recorded_step_ = -1, replayed_step_ = -1;
     int64_t window_end_ = -1;
     LayerPlanStats stats_;
 };
