@@ -43,6 +43,6 @@ grep -q "static layers" "$work/a.err" && bad "spinning scene: a layer was used w
 rm -rf "$work/a" "$work/b"
 
 # A small scene with large sprites: a few layers of a handful of frames each.
-same_both_ways "dotprod PNG sequence" "$S/dotprod.yaml" 'f{frame:03}.png' --size 320x180 --frames 0:30
+same_both_ways "dotprod PNG sequence, held start" "$S/dotprod.yaml" 'f{frame:03}.png' --size 320x180 --frames 0:30 --hold-start 0.2
 
 finish "layer cache tests"
