@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <sstream>
 
@@ -12,10 +13,13 @@
 #include "mmr/core/limits.h"
 #include "mmr/layout/layout.h"
 #include "mmr/model/build_model.h"
+#include "mmr/model/data.h"
 #include "mmr/model/values.h"
 #include "mmr/scene/scene_parser.h"
 
 namespace mmr {
+
+namespace fs = std::filesystem;
 
 const std::vector<std::string>& dtype_names() {
     static const std::vector<std::string> names = {"fp32", "tf32", "bf16", "fp16", "fp8"};
@@ -74,7 +78,75 @@ std::vector<long long> counts(MapReader& r, const std::string& key, long long lo
     return out;
 }
 
+// The projections a variant has, in the order they are listed in messages.
+std::vector<std::string> projections(const AttentionSpec& a) {
+    if (a.variant != "mla") return {"wq", "wk", "wv", "wo"};
+    if (a.q_latent) return {"wq_a", "wq_b", "wkv_a", "wkv_b", "wo"};
+    return {"wq", "wkv_a", "wkv_b", "wo"};
+}
+
+// attention.weights: {file, layout, <projection>: NAME | {file, tensor|array}}.
+void parse_weights(AttentionSpec& a, const YAML::Node& node, const std::string& file) {
+    if (!node.IsMap()) {
+        MapReader r(YAML::Node(YAML::NodeType::Map), file, "attention");
+        r.fail_at(node, "'attention.weights' must be a map of the tensor file and one tensor name per projection",
+                  "write e.g. 'weights: {file: layer0.safetensors, wk: model.layers.0.self_attn.k_proj.weight}'");
+    }
+    MapReader r(node, file, "attention.weights");
+    const std::string common = r.string("file").value_or("");
+    if (auto l = r.choice("layout", {"out_in", "in_out"})) a.weights_in_out = *l == "in_out";
+    const std::vector<std::string> names = projections(a);
+    for (const std::string& p : names) {
+        if (!r.has(p)) continue;
+        const YAML::Node v = r.get(p);
+        AttentionSpec::Weight w;
+        w.proj = p;
+        w.where = r.where(v).str();
+        if (v.IsMap()) {
+            MapReader pr(v, file, "attention.weights." + p);
+            w.file = pr.string("file").value_or(common);
+            if (pr.has("tensor") && pr.has("array"))
+                pr.fail_at(pr.get("array"), "'attention.weights." + p + "' gives both 'tensor' and 'array'",
+                           "use 'tensor' for .safetensors and 'array' for .npz files");
+            w.entry = pr.string("tensor").value_or(pr.string("array").value_or(""));
+            pr.finish({"file", "tensor", "array"});
+        } else {
+            w.file = common;
+            w.entry = *r.string(p);
+        }
+        if (w.file.empty())
+            r.fail_at(v, "'attention.weights." + p + "' names a tensor but no file is given",
+                      "write 'file: layer0.safetensors' in 'attention.weights' (or in this projection's map)");
+        a.weights.push_back(w);
+    }
+    std::vector<std::string> allowed = {"file", "layout"};
+    for (const auto& p : names) allowed.push_back(p);
+    r.finish(allowed);
+    if (a.weights.empty()) {
+        std::string list;
+        for (const auto& p : names) list += (list.empty() ? "" : ", ") + p;
+        r.fail_at(node, "'attention.weights' names no projection",
+                  "give one or more of " + list + " (the tensor names in the file)");
+    }
+}
+
 }  // namespace
+
+std::pair<long long, long long> weight_shape(const AttentionSpec& a, const std::string& p) {
+    const long long d = a.d_model, H = a.heads;
+    if (a.variant != "mla") {
+        if (p == "wq") return {H * a.head_dim, d};
+        if (p == "wk" || p == "wv") return {a.kv_heads * a.head_dim, d};
+        return {d, H * a.head_dim};  // wo
+    }
+    const long long qk = a.head_dim + a.rope_dim;
+    if (p == "wq") return {H * qk, d};
+    if (p == "wq_a") return {a.q_latent, d};
+    if (p == "wq_b") return {H * qk, a.q_latent};
+    if (p == "wkv_a") return {a.kv_latent + a.rope_dim, d};
+    if (p == "wkv_b") return {H * (a.head_dim + a.v_head_dim), a.kv_latent};
+    return {d, H * a.v_head_dim};  // wo
+}
 
 AttentionSpec parse_attention(const YAML::Node& node, const std::string& file) {
     AttentionSpec a;
@@ -137,9 +209,8 @@ AttentionSpec parse_attention(const YAML::Node& node, const std::string& file) {
         a.show_scale = whole(sr, "scale", 1, 100000).value_or(0);
         sr.finish({"heads", "requests", "tokens", "scale"});
     }
-    if (r.has("weights"))
-        bad("weights", "'attention.weights' (real weights for a preset) is not supported yet",
-            "remove it, or write the scene out with 'mmr expand' and give the matrices 'file:'/'tensor:' there");
+    const bool has_weights = r.has("weights");
+    const YAML::Node weights_node = has_weights ? r.get("weights") : YAML::Node();
     r.finish({"variant", "d_model", "heads", "kv_heads", "head_dim", "kv_latent", "q_latent", "rope_dim",
               "v_head_dim", "phase", "context", "seq", "batch", "causal", "flash", "paged", "tp", "dtype", "show",
               "weights"});
@@ -232,6 +303,7 @@ AttentionSpec parse_attention(const YAML::Node& node, const std::string& file) {
         bad("tp", "tp " + std::to_string(a.tp) + " neither divides nor is a multiple of the " +
                       std::to_string(a.kv_heads) + " kv_heads",
             "write a tp that divides kv_heads or that kv_heads divides");
+    if (has_weights) parse_weights(a, weights_node, file);
     return a;
 }
 
@@ -332,6 +404,14 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     YAML::Node m;
     YAML::Node mm;
     const bool decode = a.phase == "decode";
+    // Drawn weight matrices that take real weights (attention.weights): the window of
+    // projection `proj` ([out, in]) starting at (out0, in0), drawn [out, in] or [in, out].
+    struct Real {
+        std::string name, proj;
+        bool rows_are_out;
+        long long out0, in0;
+    };
+    std::vector<Real> real;
     const std::string Q = "Q";
     if (a.variant != "mla") {
         if (decode) {
@@ -346,6 +426,8 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
             m["X_t"] = leaf(s.dm, keys);
             m["X"] = leaf(keys, s.dm);
             m["wV"] = leaf(s.dm, s.dv);
+            // KV head 0 (the group drawn): its first rows of wk / wv, the first inputs.
+            real = {{"wK_t", "wk", true, 0, 0}, {"wV", "wv", false, 0, 0}};
         }
     } else {
         if (decode) {  // absorbed: the scores and the output run on the latent
@@ -362,6 +444,12 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
             m["X"] = leaf(keys, s.dm);
             m["wDKV"] = leaf(s.dm, s.dc);
             m["wUV"] = leaf(s.dc, s.dv);
+            // wkv_a's first rows are the latent (the RoPE key follows); wkv_b holds per
+            // head the K rows (head_dim) then the V rows (v_head_dim): head 0 is drawn.
+            real = {{"wDKV_t", "wkv_a", true, 0, 0},
+                    {"wDKV", "wkv_a", false, 0, 0},
+                    {"wUK_t", "wkv_b", true, 0, 0},
+                    {"wUV", "wkv_b", false, a.head_dim, 0}};
         }
     }
     out["matrices"] = m;
@@ -448,9 +536,92 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
         cam["position"] = pos;
         out["camera"] = cam;
     }
+    // Real weights replace the drawn windows' random values (after the camera: its
+    // layout pass reads no file, so a path error is reported by check_attention_weights
+    // with the scene's data folders).
+    // A `matrices:` the user wrote beside `attention:` replaces the generated ones.
+    for (const Real& r : root["matrices"] ? std::vector<Real>{} : real)
+        for (const AttentionSpec::Weight& w : a.weights)
+            if (w.proj == r.proj) {
+                YAML::Node n = m[r.name];
+                n.remove("init");
+                n["file"] = w.file;
+                if (!w.entry.empty()) n[format_of_path(w.file) == DataFormat::npz ? "array" : "tensor"] = w.entry;
+                // Stored [out, in] (PyTorch) or [in, out]: a matrix drawn the other way round is transposed.
+                if (r.rows_are_out == a.weights_in_out) n["transpose"] = true;
+                YAML::Node off(YAML::NodeType::Sequence);
+                off.SetStyle(YAML::EmitterStyle::Flow);
+                off.push_back(r.rows_are_out ? r.out0 : r.in0);
+                off.push_back(r.rows_are_out ? r.in0 : r.out0);
+                n["offset"] = off;
+            }
     YAML::Emitter e;
     e << out;
     return std::string(e.c_str()) + "\n";
+}
+
+void check_attention_weights(const SceneSpec& scene) {
+    if (scene.preset != "attention") return;
+    const YAML::Node root = YAML::Load(scene.text);
+    const AttentionSpec a = parse_attention(root["attention"], scene.path);
+    if (a.weights.empty()) return;
+    const DataPaths paths = data_paths_for(scene);
+    const std::string variant = a.variant == "gqa" ? "GQA" : a.variant == "mqa" ? "MQA" : a.variant == "mla" ? "MLA" : "MHA";
+    for (const AttentionSpec::Weight& w : a.weights) {
+        const std::string key = "attention.weights." + w.proj;
+        auto bad = [&](const std::string& what, const std::string& fix) { fail(w.where, key + ": " + what, fix); };
+        fs::path p(w.file);
+        if (p.is_relative() && !paths.scene_dir.empty()) p = fs::path(paths.scene_dir) / p;
+        const std::string path = p.string();
+        std::error_code ec;
+        if (!fs::exists(p, ec))
+            bad("the weights file '" + w.file + "' does not exist (looked for " + path + ")",
+                "write its path relative to the scene file");
+        if (!data_file_allowed(path, paths))
+            bad("the weights file '" + w.file + "' is outside the scene's folder and the data folders",
+                "put the file there, or pass --allow-any-path");
+        const auto fmt = format_of_path(path);
+        if (!fmt || *fmt == DataFormat::csv)
+            bad("'" + w.file + "' is not a tensor file (.safetensors, .npz or .npy)",
+                "save the weights with safetensors or numpy (a CSV has no fixed shape)");
+        if (*fmt != DataFormat::npy && w.entry.empty())
+            bad("no tensor name is given for '" + w.file + "'", "write the tensor's name, e.g. '" + w.proj +
+                                                                     ": model.layers.0.self_attn." +
+                                                                     w.proj.substr(1) + "_proj.weight'");
+        if (*fmt == DataFormat::npy && !w.entry.empty())
+            bad("'" + w.file + "' is a .npy file, which holds one array and no names",
+                "write '" + w.proj + ": {file: " + w.file + "}' (no tensor name)");
+        TensorInfo t;
+        try {
+            FileSource src(path);
+            std::unique_ptr<ByteSource> member;
+            if (*fmt == DataFormat::npy) t = read_npy_header(src);
+            else if (*fmt == DataFormat::npz) {
+                member = npz_member(src, w.entry);
+                t = read_npy_header(*member);
+            } else {
+                t = safetensors_tensor(src, w.entry);
+            }
+        } catch (const Error& e) {  // the reader's own line (it names the file and the fix)
+            throw Error(w.where + ": " + key + ": " + e.what());
+        }
+        const auto [out_dim, in_dim] = weight_shape(a, w.proj);
+        const long long er = a.weights_in_out ? in_dim : out_dim, ec2 = a.weights_in_out ? out_dim : in_dim;
+        const bool fits = t.shape.size() == 2 && static_cast<long long>(t.shape[0]) == er &&
+                          static_cast<long long>(t.shape[1]) == ec2;
+        if (!fits) {
+            const std::string expected = std::to_string(er) + "x" + std::to_string(ec2);
+            const bool flipped = t.shape.size() == 2 && static_cast<long long>(t.shape[0]) == ec2 &&
+                                 static_cast<long long>(t.shape[1]) == er;
+            bad("'" + (w.entry.empty() ? w.file : w.entry) + "' is " + t.shape_str() + " but this " + variant +
+                    " layer needs " + expected + " (" + (a.weights_in_out ? "[in, out]" : "[out, in]") + ": " +
+                    std::to_string(out_dim) + " outputs, " + std::to_string(in_dim) + " inputs)",
+                flipped ? "the tensor is stored the other way round: write 'layout: " +
+                              std::string(a.weights_in_out ? "out_in" : "in_out") + "' in 'attention.weights'"
+                        : "name this layer's " + w.proj + " tensor, or fix the sizes (d_model, heads, " +
+                              (a.variant == "mla" ? "head_dim, kv_latent, rope_dim" : "kv_heads, head_dim") + ")");
+        }
+    }
 }
 
 }  // namespace mmr
