@@ -321,7 +321,10 @@ long long div_round(long long x, long long f) { return std::max(1LL, (x + f / 2)
 Shown shown_sizes(const AttentionSpec& a) {
     Shown s;
     const long long group = a.variant == "mla" ? a.heads : a.group();
-    s.g = std::min(group, a.show_heads ? a.show_heads : std::min(group, 4LL));
+    // Prefill stacks each head's whole causal staircase: 2 heads by default keep the
+    // per-request blocks readable (decode's single rows: 4).
+    const long long heads_default = a.phase == "prefill" ? 2 : 4;
+    s.g = std::min(group, a.show_heads ? a.show_heads : std::min(group, heads_default));
     const long long R = std::min(a.requests(), a.show_requests ? a.show_requests : 3LL);
     const long long T = a.show_tokens ? a.show_tokens : 12;
     for (long long r = 0; r < R; ++r) {
@@ -389,21 +392,74 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     mask.heads = static_cast<int>(s.g);
     for (const auto& [q, L] : s.req) mask.requests.emplace_back(static_cast<int>(q), static_cast<int>(L));
     mask.causal = a.causal;
+    const bool decode = a.phase == "decode";
 
-    // Every drawn matrix, over-estimated: Q, S, O; X, X_t and the caches; the weights.
+    // PagedAttention (decode, without flash): each request's keys fill pages of
+    // block_size slots, the last one partly; pages are allocated round robin over the
+    // requests (as decoding them side by side would), so a request's pages are not
+    // contiguous in the cache. slot_key[x] = the logical key column that physical slot
+    // x holds (-1: empty), slot_kind[x] = 0 empty, 1 new token, 2 cached token.
+    const bool paged = a.paged && decode && !a.flash;
+    long long pages = 0;
+    std::vector<long long> slot_key, slot_kind;
+    if (paged) {
+        const long long B = a.block_size;
+        std::vector<long long> first_col, npages;
+        long long col = 0;
+        for (const auto& [q, L] : s.req) {
+            const long long n = (L + B - 1) / B;
+            first_col.push_back(col);
+            npages.push_back(n);
+            mask.pad.push_back(static_cast<int>(n * B - L));
+            col += n * B;
+            pages += n;
+        }
+        keys = col;
+        slot_key.assign(static_cast<size_t>(keys), -1);
+        slot_kind.assign(static_cast<size_t>(keys), 0);
+        long long phys = 0;
+        for (long long p = 0; p < *std::max_element(npages.begin(), npages.end()); ++p)
+            for (size_t r = 0; r < s.req.size(); ++r) {
+                if (p >= npages[r]) continue;
+                const auto [q, L] = s.req[r];
+                for (long long t = p * B; t < std::min(L, (p + 1) * B); ++t) {
+                    const size_t x = static_cast<size_t>(phys * B + t - p * B);
+                    slot_key[x] = first_col[r] + t;
+                    slot_kind[x] = t >= L - q ? 1 : 2;
+                }
+                ++phys;
+            }
+    }
+
+    // Tensor parallelism (tp > 1; MHA/GQA/MQA without paged or flash): one head per
+    // rank (rank r's first head), the ranks' matrices block-diagonal so no rank sees
+    // another's heads; the head merge and output projection follow, each rank's row
+    // block of the result being its partial output that the all-reduce sums.
+    const bool tp_pic = a.tp > 1 && a.variant != "mla" && !paged && !a.flash;
+    const long long R = tp_pic ? a.tp : 1;
+    if (tp_pic) {
+        mask.heads = 1;
+        std::vector<std::pair<int, int>> per_rank;
+        for (long long r = 0; r < R; ++r)
+            for (const auto& [q, L] : s.req) per_rank.emplace_back(static_cast<int>(q), static_cast<int>(L));
+        mask.requests = per_rank;
+    }
+
+    // Every drawn matrix, over-estimated: Q, S, O; X, X_t and the caches; the weights
+    // (paged: the caches twice and the two block tables; tp: every matrix per rank).
     const double wide = double(std::max({s.dk, s.dv, s.dc}));
-    const double elements = double(rows) * (double(keys) + 2 * wide) + double(keys) * (2 * double(s.dm) + 2 * wide) +
-                            double(s.dm) * 3 * wide + wide * wide;
-    if (elements > limits::max_elements / 4)
+    const double elements = double(rows) * (double(keys) + 2 * wide) + double(keys) * (4 * double(s.dm) + 4 * wide) +
+                            double(s.dm) * 3 * wide + wide * wide + (paged ? 2 * double(keys) * double(keys) : 0);
+    const double elements_all = elements * double(R) * double(R);
+    if (elements_all > limits::max_elements / 4)
         fail(file + ": attention.show",
-             "the drawn subset would have about " + std::to_string(static_cast<long long>(elements)) +
+             "the drawn subset would have about " + std::to_string(static_cast<long long>(elements_all)) +
                  " elements, too many to draw",
              "draw fewer: e.g. 'show: {heads: 4, requests: 2, tokens: 16, scale: 16}'");
 
     YAML::Node out;
     YAML::Node m;
     YAML::Node mm;
-    const bool decode = a.phase == "decode";
     // Drawn weight matrices that take real weights (attention.weights): the window of
     // projection `proj` ([out, in]) starting at (out0, in0), drawn [out, in] or [in, out].
     struct Real {
@@ -413,7 +469,99 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     };
     std::vector<Real> real;
     const std::string Q = "Q";
-    if (a.variant != "mla") {
+    // A JavaScript array literal of a paged layout's per-slot numbers.
+    auto js_array = [](const std::vector<long long>& v) {
+        std::string t = "[";
+        for (size_t x = 0; x < v.size(); ++x) t += (x ? "," : "") + std::to_string(v[x]);
+        return t + "]";
+    };
+    // Physical cache pages: slot x (a column, or a row when `rows`) is empty (0), the
+    // new token (1) or a cached one (the dim pattern of its logical key).
+    auto pages_leaf = [&](long long h, long long w, bool rows) {
+        const char* x = rows ? "i" : "j";
+        const char* y = rows ? "j" : "i";
+        const std::string kind = js_array(slot_kind) + "[" + x + "]";
+        YAML::Node n;
+        n.SetStyle(YAML::EmitterStyle::Flow);
+        n["shape"] = shape(h, w);
+        n["init"] = "expr";
+        n["expr"] = kind + " == 0 ? 0 : " + kind + " == 1 ? 1 : 0.3 * ((Math.sin(12.9898 * " + y + " + 78.233 * " +
+                    js_array(slot_key) + "[" + x + "] + 1) * 43758.5453) % 1)";
+        return n;
+    };
+    // The block table as a gather: block_table[x][c] = 1 when physical slot x holds
+    // logical key c (its transpose gathers V's rows).
+    auto table_leaf = [&](bool transposed) {
+        YAML::Node n;
+        n.SetStyle(YAML::EmitterStyle::Flow);
+        n["shape"] = shape(keys, keys);
+        n["init"] = "expr";
+        n["expr"] = js_array(slot_key) + (transposed ? "[j] == i ? 1 : 0" : "[i] == j ? 1 : 0");
+        return n;
+    };
+    // A block-diagonal matrix: R blocks of bh x bw, `inside` the value in a block
+    // (JavaScript in i, j, and bi, bj: the position inside the block), 0 elsewhere.
+    auto blockdiag_leaf = [&](long long bh, long long bw, const std::string& inside) {
+        YAML::Node n;
+        n.SetStyle(YAML::EmitterStyle::Flow);
+        n["shape"] = shape(R * bh, R * bw);
+        n["init"] = "expr";
+        const std::string H = std::to_string(bh), W = std::to_string(bw);
+        std::string in = inside;
+        for (const auto& [from, to] : {std::pair<std::string, std::string>{"bi", "(i % " + H + ")"},
+                                       std::pair<std::string, std::string>{"bj", "(j % " + W + ")"}})
+            for (size_t at = in.find(from); at != std::string::npos; at = in.find(from, at + to.size()))
+                in.replace(at, from.size(), to);
+        n["expr"] = "Math.floor(i / " + H + ") == Math.floor(j / " + W + ") ? " + in + " : 0";
+        return n;
+    };
+    // A standard normal number from the matrix's seeded Math.random (Box-Muller, as
+    // the gaussian init).
+    const std::string gauss = "Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random())";
+    // The cache pattern inside a block: the new tokens of each request 1, the rest dim.
+    auto cache_inside = [&](const char* v) {
+        std::string cond;
+        long long off = 0;
+        for (const auto& [q, L] : s.req) {
+            cond += (cond.empty() ? "" : " || ") + std::string("(") + v + " >= " + std::to_string(off + L - q) + " && " +
+                    v + " < " + std::to_string(off + L) + ")";
+            off += L;
+        }
+        return "((" + cond + ") ? 1 : 0.3 * ((Math.sin(12.9898 * bi + 78.233 * bj + 1) * 43758.5453) % 1))";
+    };
+    const std::string rank_names = "[rank0.." + std::to_string(R - 1) + "]";
+    if (tp_pic) {
+        const std::string q = "Q" + rank_names, k = (decode ? "K_cache_t" : "K_t") + rank_names,
+                          v = (decode ? "V_cache" : "V") + rank_names, wo = "wO" + rank_names;
+        out["expr"] = "allreduce[Y_partial] = (O = (S = " + q + " @ " + k + ") @ " + v + ") @ " + wo;
+        m[q] = blockdiag_leaf(rows_per_head, s.dk, gauss);
+        m[k] = blockdiag_leaf(s.dk, keys, decode ? cache_inside("bj") : gauss);
+        m[v] = blockdiag_leaf(keys, s.dv, decode ? cache_inside("bi") : gauss);
+        m[wo] = leaf(R * s.dv, s.dm);
+        YAML::Node on;
+        on.SetStyle(YAML::EmitterStyle::Flow);
+        on["k_blocks"] = R;
+        mm["O"] = on;
+    } else if (paged) {
+        const bool mla = a.variant == "mla";
+        const std::string k = mla ? "C_cache_t" : "K_cache_t", v = mla ? "C_cache" : "V_cache";
+        const std::string kp = mla ? "C_pages_t" : "K_pages_t", vp = mla ? "C_pages" : "V_pages";
+        out["expr"] = std::string(mla ? "O_latent = (S = Q_absorbed" : "O = (S = Q") + " @ (" + k + " = " + kp +
+                      " @ block_table)) @ (" + v + " = block_table_t @ " + vp + ")";
+        m[mla ? "Q_absorbed" : "Q"] = leaf(rows, mla ? s.dc : s.dk);
+        m[kp] = pages_leaf(mla ? s.dc : s.dk, keys, false);
+        m["block_table"] = table_leaf(false);
+        m["block_table_t"] = table_leaf(true);
+        m[vp] = pages_leaf(keys, mla ? s.dc : s.dv, true);
+        // Pages drawn apart: the physical slots (the gathers' inner dimension) and the
+        // logical keys (the scores' columns, the root's k) in block_size blocks.
+        for (const std::string& r : {k, v}) {
+            YAML::Node n;
+            n.SetStyle(YAML::EmitterStyle::Flow);
+            n["k_blocks"] = pages;
+            mm[r] = n;
+        }
+    } else if (a.variant != "mla") {
         if (decode) {
             out["expr"] = "O = (S = Q @ K_cache_t) @ V_cache";
             m["Q"] = leaf(rows, s.dk);
@@ -456,7 +604,7 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     YAML::Node sm;
     sm.SetStyle(YAML::EmitterStyle::Flow);
     sm["epilog"] = mask.text();
-    sm["k_blocks"] = 1;
+    sm["k_blocks"] = R;  // the head dims are not cut (tp: one block per rank)
     // FlashAttention: the output accumulates key by key (vvprod, a running sum) in
     // lockstep with the scores' columns (mvprod, fuse sync); the scores are a scratch
     // buffer one K block wide, so only the live tile is ever drawn. K and V (and
@@ -492,6 +640,11 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     // One row block per query head of the group; with flash, one per Q block of each
     // head when block_q divides the head's rows (Q blocks run in parallel, as on a GPU).
     blocks["i"] = a.flash && rows_per_head % bq == 0 ? s.g * (rows_per_head / bq) : s.g;
+    if (paged) blocks["k"] = pages;
+    if (tp_pic) {
+        blocks["i"] = R;
+        blocks["k"] = R;
+    }
     out["blocks"] = blocks;
     YAML::Node layout;
     layout.SetStyle(YAML::EmitterStyle::Flow);
@@ -529,11 +682,19 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
         YAML::Node pos(YAML::NodeType::Sequence);
         pos.SetStyle(YAML::EmitterStyle::Flow);
         // (-1, 0.5, 1): lower than mm's default, since the stacked heads make the scene tall.
+        // Prefill (without tp): (-1, 0.3, 0.35), nearly face-on to the scores, so each
+        // request's causal triangle reads as a block (tested by looking; see docs).
+        const bool prefill_view = !decode && !tp_pic;
         const double u = d * std::sqrt(3.0) / 1.5;
         pos.push_back(std::round(-u * 100) / 100);
-        pos.push_back(std::round(u * 50) / 100);
-        pos.push_back(std::round(u * 100) / 100);
+        // tp: (-1, 1.2, 1), from above, so the ranks' diagonal blocks lie open.
+        pos.push_back(std::round(u * (prefill_view ? 30 : tp_pic ? 120 : 50)) / 100);
+        pos.push_back(std::round(u * (prefill_view ? 35 : 100)) / 100);
         cam["position"] = pos;
+        if (paged || tp_pic || prefill_view) {  // tall scenes: framed tightly from that direction
+            cam["fit"] = true;
+            cam["margin"] = 0.02;
+        }
         out["camera"] = cam;
     }
     // Real weights replace the drawn windows' random values (after the camera: its
