@@ -381,7 +381,16 @@ YAML::Node cache_leaf(long long h, long long w, const Shown& s, bool rows) {
 
 std::string expand_attention_text(const YAML::Node& root, const std::string& file) {
     const AttentionSpec a = parse_attention(root["attention"], file);
-    const Shown s = shown_sizes(a);
+    Shown s = shown_sizes(a);
+    const bool decode = a.phase == "decode";
+    const bool paged = a.paged && decode && !a.flash;
+    // Paged: the drawn keys start at a page boundary of the real cache, so the pages
+    // drawn are the request's real last pages (the last one as full as it really is).
+    if (paged)
+        for (size_t r = 0; r < s.req.size(); ++r) {
+            const long long K = a.keys(r), L = s.req[r].second;
+            s.req[r].second = K - (K - L) / a.block_size * a.block_size;
+        }
     long long rows_per_head = 0, keys = 0;
     for (const auto& [q, L] : s.req) {
         rows_per_head += q;
@@ -392,14 +401,12 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     mask.heads = static_cast<int>(s.g);
     for (const auto& [q, L] : s.req) mask.requests.emplace_back(static_cast<int>(q), static_cast<int>(L));
     mask.causal = a.causal;
-    const bool decode = a.phase == "decode";
 
     // PagedAttention (decode, without flash): each request's keys fill pages of
     // block_size slots, the last one partly; pages are allocated round robin over the
     // requests (as decoding them side by side would), so a request's pages are not
     // contiguous in the cache. slot_key[x] = the logical key column that physical slot
     // x holds (-1: empty), slot_kind[x] = 0 empty, 1 new token, 2 cached token.
-    const bool paged = a.paged && decode && !a.flash;
     long long pages = 0;
     std::vector<long long> slot_key, slot_kind;
     if (paged) {

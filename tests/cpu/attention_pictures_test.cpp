@@ -99,6 +99,14 @@ TEST_CASE("paged decode: pages of block_size, last ones partly filled, the block
     };
     CHECK(nonzero(sc) == 4 * 15);
     CHECK(nonzero(matrix_named(plain, "S")) == 4 * 15);
+    // A long cache: the drawn keys (at least show.tokens = 12 of 101) start at a real
+    // page boundary (key 80), so the last page holds its real 5 tokens and 11 empty slots.
+    const std::string longer = write_scene(parse_scene(
+        "attention: {variant: mqa, d_model: 64, heads: 4, phase: decode, context: 100, seq: 1,"
+        " paged: {block_size: 16}}\n",
+        "p.yaml"));
+    CHECK(longer.find("requests 1:21+11, causal") != std::string::npos);
+    CHECK(longer.find("blocks: {i: 4, k: 2}") != std::string::npos);
     // Prefill with paged draws as before (the pages are read in decode).
     const SceneSpec pre = parse_scene(
         "attention: {variant: mha, d_model: 64, heads: 8, seq: 6, paged: {block_size: 4}}\n", "p.yaml");
