@@ -193,6 +193,7 @@ AttentionSpec parse_attention(const YAML::Node& node, const std::string& file) {
         }
     }
     a.tp = whole(r, "tp", 1, 4096).value_or(1);
+    a.dp = whole(r, "dp", 1, 4096).value_or(1);
     if (auto v = r.string("dtype")) {
         a.dtype = *v;
         if (std::find(dtype_names().begin(), dtype_names().end(), a.dtype) == dtype_names().end()) {
@@ -212,7 +213,7 @@ AttentionSpec parse_attention(const YAML::Node& node, const std::string& file) {
     const bool has_weights = r.has("weights");
     const YAML::Node weights_node = has_weights ? r.get("weights") : YAML::Node();
     r.finish({"variant", "d_model", "heads", "kv_heads", "head_dim", "kv_latent", "q_latent", "rope_dim",
-              "v_head_dim", "phase", "context", "seq", "batch", "causal", "flash", "paged", "tp", "dtype", "show",
+              "v_head_dim", "phase", "context", "seq", "batch", "causal", "flash", "paged", "tp", "dp", "dtype", "show",
               "weights"});
 
     // Sizes every variant needs.
@@ -303,6 +304,10 @@ AttentionSpec parse_attention(const YAML::Node& node, const std::string& file) {
         bad("tp", "tp " + std::to_string(a.tp) + " neither divides nor is a multiple of the " +
                       std::to_string(a.kv_heads) + " kv_heads",
             "write a tp that divides kv_heads or that kv_heads divides");
+    if (a.requests() % a.dp != 0)
+        bad("dp", "dp " + std::to_string(a.dp) + " does not divide the " + std::to_string(a.requests()) + " request" +
+                      (a.requests() == 1 ? "" : "s"),
+            "write a dp that divides the batch (each data-parallel rank serves batch / dp requests)");
     if (has_weights) parse_weights(a, weights_node, file);
     return a;
 }
@@ -312,6 +317,9 @@ namespace {
 struct Shown {
     long long g = 1;                                  // query heads drawn (one KV group)
     std::vector<std::pair<long long, long long>> req;  // (new queries, keys) drawn per request
+    std::vector<long long> pad;                       // empty key columns after each request (dp)
+    long long dp_ranks = 1;                           // data-parallel ranks drawn (groups of requests)
+    bool dp_rows_equal = false;                       // every drawn rank has as many query rows
     long long f = 1;                                  // widths divided by this
     long long dm = 1, dk = 1, dv = 1, dc = 1;
 };
@@ -327,10 +335,38 @@ Shown shown_sizes(const AttentionSpec& a) {
     s.g = std::min(group, a.show_heads ? a.show_heads : std::min(group, heads_default));
     const long long R = std::min(a.requests(), a.show_requests ? a.show_requests : 3LL);
     const long long T = a.show_tokens ? a.show_tokens : 12;
-    for (long long r = 0; r < R; ++r) {
+    auto add = [&](long long r) {
         const long long L = std::min(a.keys(static_cast<size_t>(r)), T);
         const long long q = std::min(a.seq[static_cast<size_t>(r)], L);
         s.req.emplace_back(q, L);
+        s.pad.push_back(0);
+    };
+    // Data parallelism (drawn unless tp, paged decode or flash draw their own picture):
+    // the first requests of up to 3 ranks (show.requests in all, at least one per
+    // rank), each rank's keys padded with empty columns to the widest rank's, so the
+    // ranks are equal blocks drawn apart.
+    const bool dp_pic = a.dp > 1 && !(a.tp > 1 && a.variant != "mla") && !(a.paged && a.phase == "decode") &&
+                        !a.flash;
+    if (dp_pic) {
+        const long long per_rank = a.requests() / a.dp, D = std::min(a.dp, 3LL);
+        const long long P = std::min(per_rank, std::max(1LL, (a.show_requests ? a.show_requests : D) / D));
+        std::vector<long long> width, height;
+        for (long long d = 0; d < D; ++d) {
+            long long w = 0, h = 0;
+            for (long long p = 0; p < P; ++p) {
+                add(d * per_rank + p);
+                w += s.req.back().second;
+                h += s.req.back().first;
+            }
+            width.push_back(w);
+            height.push_back(h);
+        }
+        const long long widest = *std::max_element(width.begin(), width.end());
+        for (long long d = 0; d < D; ++d) s.pad[static_cast<size_t>(d * P + P - 1)] = widest - width[static_cast<size_t>(d)];
+        s.dp_ranks = D;
+        s.dp_rows_equal = std::all_of(height.begin(), height.end(), [&](long long h) { return h == height[0]; });
+    } else {
+        for (long long r = 0; r < R; ++r) add(r);
     }
     s.f = a.show_scale ? a.show_scale : std::max(1LL, a.head_dim / 8);
     // The input width is not the point of any variant: at most 24 wide unless a scale is given.
@@ -359,21 +395,51 @@ YAML::Node leaf(long long h, long long w, const std::string& init = "gaussian") 
 
 // A cache leaf whose newly appended tokens (columns, or rows when `rows`) are a
 // solid 1 and the cached ones a dim deterministic pattern in (-0.3, 0.3).
+// JavaScript: true where index `v` is one of the drawn requests' empty (dp padding)
+// key columns; "" when there are none.
+std::string pad_condition(const Shown& s, const char* v) {
+    std::string cond;
+    long long off = 0;
+    for (size_t r = 0; r < s.req.size(); ++r) {
+        off += s.req[r].second;
+        const long long p = r < s.pad.size() ? s.pad[r] : 0;
+        if (p)
+            cond += (cond.empty() ? "" : " || ") + std::string("(") + v + " >= " + std::to_string(off) + " && " + v +
+                    " < " + std::to_string(off + p) + ")";
+        off += p;
+    }
+    return cond;
+}
+
 YAML::Node cache_leaf(long long h, long long w, const Shown& s, bool rows) {
     std::string cond;
     long long off = 0;
     const char* v = rows ? "i" : "j";
-    for (const auto& [q, L] : s.req) {
+    for (size_t r = 0; r < s.req.size(); ++r) {
+        const auto [q, L] = s.req[r];
         const long long a = off + L - q, b = off + L;
         cond += (cond.empty() ? "" : " || ") + std::string("(") + v + " >= " + std::to_string(a) + " && " + v +
                 " < " + std::to_string(b) + ")";
-        off += L;
+        off += L + (r < s.pad.size() ? s.pad[r] : 0);
     }
     YAML::Node n;
     n.SetStyle(YAML::EmitterStyle::Flow);
     n["shape"] = shape(h, w);
     n["init"] = "expr";
-    n["expr"] = "(" + cond + ") ? 1 : 0.3 * ((Math.sin(12.9898 * i + 78.233 * j + 1) * 43758.5453) % 1)";
+    const std::string pad = pad_condition(s, v);
+    n["expr"] = (pad.empty() ? "" : "(" + pad + ") ? 0 : ") + "(" + cond + ") ? 1 : 0.3 * ((Math.sin(12.9898 * i + 78.233 * j + 1) * 43758.5453) % 1)";
+    return n;
+}
+
+// Seeded gaussian tokens with dp's empty key columns (or rows) 0; plain gaussian without.
+YAML::Node token_leaf(long long h, long long w, const Shown& s, bool rows) {
+    const std::string pad = pad_condition(s, rows ? "i" : "j");
+    if (pad.empty()) return leaf(h, w);
+    YAML::Node n;
+    n.SetStyle(YAML::EmitterStyle::Flow);
+    n["shape"] = shape(h, w);
+    n["init"] = "expr";
+    n["expr"] = "(" + pad + ") ? 0 : Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random())";
     return n;
 }
 
@@ -396,10 +462,13 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
         rows_per_head += q;
         keys += L;
     }
+    for (long long p : s.pad) keys += p;
     const long long rows = s.g * rows_per_head;
     AttentionMask mask;
     mask.heads = static_cast<int>(s.g);
     for (const auto& [q, L] : s.req) mask.requests.emplace_back(static_cast<int>(q), static_cast<int>(L));
+    if (s.dp_ranks > 1)
+        for (long long p : s.pad) mask.pad.push_back(static_cast<int>(p));
     mask.causal = a.causal;
 
     // PagedAttention (decode, without flash): each request's keys fill pages of
@@ -578,8 +647,8 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
             out["expr"] = "O = (S = Q @ (K_t = wK_t @ X_t)) @ (V = X @ wV)";
             m["Q"] = leaf(rows, s.dk);
             m["wK_t"] = leaf(s.dk, s.dm);
-            m["X_t"] = leaf(s.dm, keys);
-            m["X"] = leaf(keys, s.dm);
+            m["X_t"] = token_leaf(s.dm, keys, s, false);
+            m["X"] = token_leaf(keys, s.dm, s, true);
             m["wV"] = leaf(s.dm, s.dv);
             // KV head 0 (the group drawn): its first rows of wk / wv, the first inputs.
             real = {{"wK_t", "wk", true, 0, 0}, {"wV", "wv", false, 0, 0}};
@@ -595,8 +664,8 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
             m["Q"] = leaf(rows, s.dk);
             m["wUK_t"] = leaf(s.dk, s.dc);
             m["wDKV_t"] = leaf(s.dc, s.dm);
-            m["X_t"] = leaf(s.dm, keys);
-            m["X"] = leaf(keys, s.dm);
+            m["X_t"] = token_leaf(s.dm, keys, s, false);
+            m["X"] = token_leaf(keys, s.dm, s, true);
             m["wDKV"] = leaf(s.dm, s.dc);
             m["wUV"] = leaf(s.dc, s.dv);
             // wkv_a's first rows are the latent (the RoPE key follows); wkv_b holds per
@@ -648,6 +717,10 @@ std::string expand_attention_text(const YAML::Node& root, const std::string& fil
     // head when block_q divides the head's rows (Q blocks run in parallel, as on a GPU).
     blocks["i"] = a.flash && rows_per_head % bq == 0 ? s.g * (rows_per_head / bq) : s.g;
     if (paged) blocks["k"] = pages;
+    if (s.dp_ranks > 1) {  // one block per data-parallel rank: its keys, and its rows when they line up
+        blocks["k"] = s.dp_ranks;
+        if (s.dp_rows_equal) blocks["i"] = s.g * s.dp_ranks;
+    }
     if (tp_pic) {
         blocks["i"] = R;
         blocks["k"] = R;

@@ -150,3 +150,36 @@ TEST_CASE("tp: one head per rank, block-diagonal per rank, the output projection
     }
     CHECK(write_scene(parse_scene(text, "t.yaml")) == text);
 }
+
+TEST_CASE("dp: one request per data-parallel rank drawn, ranks padded to equal key blocks") {
+    // 4 requests on 2 ranks: rank 0 serves requests 0 and 1, rank 1 requests 2 and 3; the
+    // first request of each rank is drawn (8 and 11 keys): rank 0's keys are followed by
+    // 3 empty columns so that both ranks are one k block of 11.
+    const SceneSpec s = parse_scene(
+        "attention: {variant: gqa, d_model: 64, heads: 8, kv_heads: 2, phase: decode, context: [7, 3, 10, 4],"
+        " seq: 1, dp: 2}\n",
+        "d.yaml");
+    const std::string text = write_scene(s);
+    CHECK(text.find("requests 1:8+3 1:11, causal") != std::string::npos);
+    CHECK(s.blocks.k == 2);
+    CHECK(s.blocks.i == 4 * 2);  // each head's rows: one per rank
+    const Model m = build_model(s);
+    const Matrix& k = matrix_named(m, "K_cache_t");
+    const Matrix& sc = matrix_named(m, "S");
+    REQUIRE(k.w == 22);
+    for (int c = 8; c < 11; ++c)
+        for (int d = 0; d < k.h; ++d) CHECK(k.at(d, c) == 0.0f);  // the padding is empty
+    CHECK(k.at(0, 7) == 1.0f);   // rank 0's new token
+    CHECK(k.at(0, 21) == 1.0f);  // rank 1's new token
+    for (int i = 0; i < sc.h; ++i) {
+        const int rank = i % 2;  // per head: rank 0's row, then rank 1's
+        for (int c = 0; c < 22; ++c) {
+            const bool own = rank == 0 ? c < 8 : c >= 11;
+            CHECK((sc.at(i, c) != 0.0f) == own);
+        }
+    }
+    CHECK(write_scene(parse_scene(text, "d.yaml")) == text);
+    CHECK_THROWS_WITH_AS(
+        parse_scene("attention: {variant: mha, d_model: 64, heads: 8, seq: 4, batch: 3, dp: 2}\n", "d.yaml"),
+        doctest::Contains("dp 2 does not divide the 3 requests; write a dp that divides the batch"), Error);
+}

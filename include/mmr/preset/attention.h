@@ -34,6 +34,7 @@ struct AttentionSpec {
     bool paged = false;
     long long block_size = 16;
     long long tp = 1;
+    long long dp = 1;              // data-parallel ranks: the requests split among them
     std::string dtype = "bf16";
     // What is drawn (the costs always count everything).
     long long show_heads = 0, show_requests = 0, show_tokens = 0, show_scale = 0;  // 0 = default
