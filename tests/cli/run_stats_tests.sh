@@ -120,6 +120,8 @@ bad_preset dtype 'attention: {variant: mha, d_model: 768, heads: 12, seq: 4, dty
   "unknown dtype 'e4m3' in 'attention.dtype'; write one of: fp32, tf32, bf16, fp16, fp8"
 bad_preset big 'attention: {variant: mha, d_model: 768, heads: 12, seq: 100000, show: {tokens: 100000}}' \
   "attention.show: the drawn subset would have about"
+bad_preset dp 'attention: {variant: mha, d_model: 768, heads: 12, seq: 4, batch: 3, dp: 2}' \
+  "dp 2 does not divide the 3 requests; write a dp that divides the batch"
 # attention.weights: a 2x2 float32 tensor where the layer needs wk [64, 64].
 python3 - "$work/w.safetensors" <<'PY'
 import json, struct, sys
