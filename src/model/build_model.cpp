@@ -250,6 +250,19 @@ private:
         const auto shape = data_matrix_shape(spec, *spec.init, data_paths_for(s_));
         if (!shape) return;
         const auto [dh, dw] = *shape;
+        if (spec.offset.size() == 2) {  // a window: any shape that fits from the offset
+            if ((spec.h && *spec.h > dh) || (spec.w && *spec.w > dw))
+                fail(spec.loc.str(),
+                     "matrix '" + spec.name + "' is " + std::to_string(spec.h.value_or(dh)) + "x" +
+                         std::to_string(spec.w.value_or(dw)) + " but its data (" + spec.file +
+                         (spec.entry.empty() ? "" : ", '" + spec.entry + "'") + ") has only " + std::to_string(dh) +
+                         "x" + std::to_string(dw) + " from offset [" + std::to_string(spec.offset[0]) + ", " +
+                         std::to_string(spec.offset[1]) + "]",
+                     "give a smaller shape or offset");
+            if (!spec.h) spec.h = dh;
+            if (!spec.w) spec.w = dw;
+            return;
+        }
         if ((spec.h && *spec.h != dh) || (spec.w && *spec.w != dw)) {
             auto d = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("?"); };
             fail(spec.loc.str(),

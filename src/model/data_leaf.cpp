@@ -167,6 +167,8 @@ std::string shape_text(uint64_t h, uint64_t w) { return std::to_string(h) + "x" 
 
 }  // namespace
 
+bool data_file_allowed(const std::string& file, const DataPaths& paths) { return allowed_path(file, paths); }
+
 std::string resolve_data_file(const LeafSpec& spec, const std::string& init, const DataPaths& paths) {
     if (init == "csv") {
         if (spec.file.empty())
@@ -230,7 +232,11 @@ std::optional<std::pair<int, int>> data_matrix_shape(const LeafSpec& spec, const
         FileSource file(path);
         std::unique_ptr<ByteSource> member;
         const TensorInfo t = tensor_info(file, f, spec, member);
-        const auto [h, w] = slice_shape(t, SliceSpec{spec.index, spec.transpose}, path);
+        auto [h, w] = slice_shape(t, SliceSpec{spec.index, spec.transpose}, path);
+        if (spec.offset.size() == 2) {  // the window from the offset to the data's end
+            h -= std::min<uint64_t>(h, static_cast<uint64_t>(spec.offset[0]));
+            w -= std::min<uint64_t>(w, static_cast<uint64_t>(spec.offset[1]));
+        }
         if (h == 0 || w == 0 || h > 1000000 || w > 1000000)
             fail(path, "the data is " + t.shape_str() + ", which gives a " + shape_text(h, w) + " matrix",
                  "matrices need 1 to 1000000 rows and columns");
@@ -260,8 +266,8 @@ Matrix init_matrix(const LeafSpec& spec, const std::string& init, int h, int w, 
     }
     const DataFormat f = format_for(spec, path);
     if (f == DataFormat::csv) {
-        if (!spec.entry.empty() || !spec.index.empty() || spec.transpose)
-            fail(spec.loc.str(), "matrix '" + spec.name + "': 'array', 'tensor', 'index' and 'transpose' "
+        if (!spec.entry.empty() || !spec.index.empty() || spec.transpose || !spec.offset.empty())
+            fail(spec.loc.str(), "matrix '" + spec.name + "': 'array', 'tensor', 'index', 'transpose' and 'offset' "
                                  "apply to .npy, .npz and .safetensors data, not CSV",
                  "remove them, or name the format with 'format:'");
         const CsvData data = load_csv(path, spec.loc.str());
@@ -274,17 +280,28 @@ Matrix init_matrix(const LeafSpec& spec, const std::string& init, int h, int w, 
         FileSource file(path);
         std::unique_ptr<ByteSource> member;
         const TensorInfo t = tensor_info(file, f, spec, member);
-        const SliceSpec slice{spec.index, spec.transpose};
+        SliceSpec slice{spec.index, spec.transpose};
         const auto [dh, dw] = slice_shape(t, slice, path);
         if (dh == 0 || dw == 0)
             fail(path, "the " + t.shape_str() + " array has no elements to show", "use a non-empty array");
-        if (dh != static_cast<uint64_t>(h) || dw != static_cast<uint64_t>(w)) {
-            const std::string what = spec.entry.empty() ? "the array" : "'" + spec.entry + "'";
+        const std::string what = spec.entry.empty() ? "the array" : "'" + spec.entry + "'";
+        const std::string shown =
+            spec.index.empty() && !spec.transpose ? "" : " (the slice shown is " + shape_text(dh, dw) + ")";
+        if (spec.offset.size() == 2) {  // a window: it must fit inside the slice
+            const uint64_t r0 = static_cast<uint64_t>(spec.offset[0]), c0 = static_cast<uint64_t>(spec.offset[1]);
+            if (r0 > dh || c0 > dw || static_cast<uint64_t>(h) > dh - r0 || static_cast<uint64_t>(w) > dw - c0)
+                fail(path,
+                     what + " is " + t.shape_str() + shown + ": matrix '" + spec.name + "' (" + shape_text(h, w) +
+                         " at offset [" + std::to_string(r0) + ", " + std::to_string(c0) + "]) does not fit in it",
+                     "give a smaller shape or offset (at most " + shape_text(dh > r0 ? dh - r0 : 0, dw > c0 ? dw - c0 : 0) +
+                         " from this offset)");
+            slice.row0 = r0;
+            slice.col0 = c0;
+            slice.rows = static_cast<uint64_t>(h);
+            slice.cols = static_cast<uint64_t>(w);
+        } else if (dh != static_cast<uint64_t>(h) || dw != static_cast<uint64_t>(w)) {
             fail(path,
-                 what + " is " + t.shape_str() + (spec.index.empty() && !spec.transpose
-                                                      ? ""
-                                                      : " (the slice shown is " + shape_text(dh, dw) + ")") +
-                     " but matrix '" + spec.name + "' is " + shape_text(h, w),
+                 what + " is " + t.shape_str() + shown + " but matrix '" + spec.name + "' is " + shape_text(h, w),
                  "give 'shape: [" + std::to_string(dh) + ", " + std::to_string(dw) +
                      "]' or leave the shape out (it then comes from the data)" +
                      (dh == static_cast<uint64_t>(w) && dw == static_cast<uint64_t>(h)

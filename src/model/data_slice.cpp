@@ -108,9 +108,18 @@ std::pair<uint64_t, uint64_t> slice_shape(const TensorInfo& t, const SliceSpec& 
 
 Matrix read_slice(const ByteSource& src, const TensorInfo& t, const SliceSpec& s,
                   const std::string& where) {
-    const auto [rows, cols] = slice_shape(t, s, where);
-    if (rows == 0 || cols == 0)
+    const auto [full_rows, full_cols] = slice_shape(t, s, where);
+    if (full_rows == 0 || full_cols == 0)
         fail(where, "the " + t.shape_str() + " array has no elements to show", "use a non-empty array");
+    const bool window = s.rows || s.cols;
+    const uint64_t rows = window ? s.rows : full_rows, cols = window ? s.cols : full_cols;
+    if (window && (rows == 0 || cols == 0 || s.row0 > full_rows || s.col0 > full_cols ||
+                   rows > full_rows - s.row0 || cols > full_cols - s.col0))
+        fail(where,
+             "a " + std::to_string(rows) + "x" + std::to_string(cols) + " window at offset [" +
+                 std::to_string(s.row0) + ", " + std::to_string(s.col0) + "] does not fit in the " +
+                 std::to_string(full_rows) + "x" + std::to_string(full_cols) + " slice",
+             "give a smaller shape or offset");
     if (rows > 1000000 || cols > 1000000)
         fail(where, "a " + std::to_string(rows) + "x" + std::to_string(cols) + " matrix is too large",
              "at most 1000000 rows and columns are supported");
@@ -123,7 +132,10 @@ Matrix read_slice(const ByteSource& src, const TensorInfo& t, const SliceSpec& s
     }
     // Strides of the slice's row and column axes (before the transpose).
     uint64_t sr = nd >= 2 ? st[nd - 2] : 0, sc = nd >= 1 ? st[nd - 1] : 0;
-    uint64_t r0 = nd >= 2 ? t.shape[nd - 2] : 1, c0 = nd >= 1 ? t.shape[nd - 1] : 1;
+    // The window in the stored (untransposed) axes: first row/column and counts.
+    const uint64_t a0 = s.transpose ? s.col0 : s.row0, b0 = s.transpose ? s.row0 : s.col0;
+    const uint64_t r0 = s.transpose ? cols : rows, c0 = s.transpose ? rows : cols;
+    base += a0 * sr + b0 * sc;
     const uint64_t last = base + (r0 - 1) * sr + (c0 - 1) * sc;  // < count(), so no overflow
     const uint64_t isz = static_cast<uint64_t>(dtype_size(t.dtype));
     const std::string raw = src.bytes(t.offset + base * isz, (last - base + 1) * isz);

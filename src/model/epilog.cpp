@@ -45,7 +45,7 @@ int AttentionMask::rows() const {
 
 int AttentionMask::cols() const {
     long long s = 0;
-    for (const auto& r : requests) s += r.second;
+    for (size_t r = 0; r < requests.size(); ++r) s += requests[r].second + pad_of(r);
     return static_cast<int>(s);
 }
 
@@ -53,20 +53,24 @@ bool AttentionMask::live(int row, int col) const {
     const int per_head = rows() / std::max(1, heads);
     if (per_head <= 0) return false;
     int p = row % per_head, t = col;
-    for (const auto& [s, l] : requests) {
+    for (size_t r = 0; r < requests.size(); ++r) {
+        const auto [s, l] = requests[r];
         if (p < s) {
-            if (t < 0 || t >= l) return false;   // another request's keys
+            if (t < 0 || t >= l) return false;   // another request's keys, or empty page slots
             return !causal || t <= l - s + p;
         }
         p -= s;
-        t -= l;
+        t -= l + pad_of(r);
     }
     return false;
 }
 
 std::string AttentionMask::text() const {
     std::string s = std::string(kMaskPrefix) + ", heads " + std::to_string(heads) + ", requests";
-    for (const auto& [q, k] : requests) s += " " + std::to_string(q) + ":" + std::to_string(k);
+    for (size_t r = 0; r < requests.size(); ++r) {
+        s += " " + std::to_string(requests[r].first) + ":" + std::to_string(requests[r].second);
+        if (pad_of(r)) s += "+" + std::to_string(pad_of(r));
+    }
     if (causal) s += ", causal";
     return s + "))";
 }
@@ -108,9 +112,14 @@ AttentionMask parse_mask_epilog(const std::string& e, const std::string& where) 
             while (words >> r) {
                 const size_t c = r.find(':');
                 if (c == std::string::npos) fail(where, "request '" + r + "' in the mask epilog is not S:L", fix);
-                const int s = whole(r.substr(0, c), 0, 1000000), l = whole(r.substr(c + 1), 0, 1000000);
+                const size_t plus = r.find('+', c + 1);
+                const int s = whole(r.substr(0, c), 0, 1000000),
+                          l = whole(r.substr(c + 1, plus == std::string::npos ? std::string::npos : plus - c - 1), 0,
+                                    1000000);
+                const int pad = plus == std::string::npos ? 0 : whole(r.substr(plus + 1), 0, 1000000);
                 if (s > l) fail(where, "request '" + r + "' has more new queries than keys", fix);
                 m.requests.emplace_back(s, l);
+                m.pad.push_back(pad);
             }
             have_requests = !m.requests.empty();
         } else if (w == "causal") {

@@ -1,5 +1,6 @@
 // Scene files, mm links and params JSON files -> SceneSpec.
 #include "mmr/scene/load_scene.h"
+#include "mmr/preset/attention.h"
 
 #include "mmr/encode/png.h"
 
@@ -115,6 +116,7 @@ SceneSpec load_scene(const std::string& arg, const LoadOptions& opts) {
                 SceneSpec s = parse_scene(text, arg);
                 s.data_dirs = opts.data_dirs;
                 s.allow_any_path = opts.allow_any_path;
+                check_attention_weights(s);
                 return s;
             }
         fail(arg, "this PNG carries no mmr scene (no 'mmr:scene' text chunk)",
@@ -126,6 +128,7 @@ SceneSpec load_scene(const std::string& arg, const LoadOptions& opts) {
     SceneSpec s = parse_scene(text, arg);
     s.data_dirs = opts.data_dirs;
     s.allow_any_path = opts.allow_any_path;
+    check_attention_weights(s);  // real weights of an attention preset: shapes, paths
     return s;
 }
 

@@ -258,6 +258,22 @@ void read_matrix(MapReader& r, LeafSpec& m) {
                       "write e.g. 'index: [0, 3]' (positions on the leading axes)");
     }
     if (auto t = r.boolean("transpose")) m.transpose = *t;
+    if (r.has("offset")) {  // a window of the data: the matrix's rows and columns start here
+        YAML::Node n = r.get("offset");
+        bool ok = n.IsSequence() && n.size() == 2;
+        for (size_t k = 0; ok && k < 2; ++k) {
+            try {
+                const double d = n[k].as<double>();
+                if (!std::isfinite(d) || d < 0 || d > 1e15 || d != std::floor(d)) ok = false;
+                else m.offset.push_back(static_cast<long long>(d));
+            } catch (const YAML::Exception&) {
+                ok = false;
+            }
+        }
+        if (!ok)
+            r.fail_at(n, "'" + r.key_path("offset") + "' must be two whole numbers from 0: [row, column]",
+                      "write e.g. 'offset: [0, 64]' (where the matrix starts in the data)");
+    }
     if (r.has("fallback")) {
         std::vector<std::string> names;
         for (const auto& n : init_names())
@@ -274,7 +290,7 @@ void read_matrix(MapReader& r, LeafSpec& m) {
         r.fail_at(r.get("init"), "'" + r.key_path("init") + "' is csv but no file is given",
                   "add 'file: data.csv'");
     r.finish({"shape", "h", "w", "init", "min", "max", "dropout", "expr", "file", "url",
-              "format", "array", "tensor", "index", "transpose", "fallback", "folder"});
+              "format", "array", "tensor", "index", "transpose", "offset", "fallback", "folder"});
 }
 
 void read_matmul(MapReader& r, MatmulSpec& m) {

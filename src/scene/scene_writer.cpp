@@ -96,6 +96,7 @@ Flow leaf_flow(const LeafSpec& l) {
         f.add("index", s + "]");
     }
     if (l.transpose) f.boolean("transpose", true);
+    if (l.offset.size() == 2) f.add("offset", "[" + std::to_string(l.offset[0]) + ", " + std::to_string(l.offset[1]) + "]");
     opt(l.fallback, [&](const std::string& v) { f.str("fallback", v); });
     return f;
 }

@@ -120,7 +120,20 @@ bad_preset dtype 'attention: {variant: mha, d_model: 768, heads: 12, seq: 4, dty
   "unknown dtype 'e4m3' in 'attention.dtype'; write one of: fp32, tf32, bf16, fp16, fp8"
 bad_preset big 'attention: {variant: mha, d_model: 768, heads: 12, seq: 100000, show: {tokens: 100000}}' \
   "attention.show: the drawn subset would have about"
-bad_preset weights 'attention: {variant: mha, d_model: 768, heads: 12, seq: 4, weights: {file: w.safetensors}}' \
-  "'attention.weights' (real weights for a preset) is not supported yet"
+bad_preset dp 'attention: {variant: mha, d_model: 768, heads: 12, seq: 4, batch: 3, dp: 2}' \
+  "dp 2 does not divide the 3 requests; write a dp that divides the batch"
+# attention.weights: a 2x2 float32 tensor where the layer needs wk [64, 64].
+python3 - "$work/w.safetensors" <<'PY'
+import json, struct, sys
+h = json.dumps({"k": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 16]}}).encode()
+h += b" " * (-len(h) % 8)
+open(sys.argv[1], "wb").write(struct.pack("<Q", len(h)) + h + struct.pack("<4f", 1, 2, 3, 4))
+PY
+bad_preset weights 'attention: {variant: mha, d_model: 64, heads: 4, seq: 4, weights: {file: w.safetensors, wk: k}}' \
+  "attention.weights.wk: 'k' is 2x2 but this MHA layer needs 64x64 ([out, in]: 64 outputs, 64 inputs)"
+bad_preset weights-missing 'attention: {variant: mha, d_model: 64, heads: 4, seq: 4, weights: {file: w.safetensors, wv: v_proj}}' \
+  "attention.weights.wv: $work/w.safetensors: no tensor 'v_proj' in this file; tensors in it: k"
+bad_preset weights-file 'attention: {variant: mha, d_model: 64, heads: 4, seq: 4, weights: {file: nope.npz, wq: q}}' \
+  "attention.weights.wq: the weights file 'nope.npz' does not exist"
 
 finish stats

@@ -339,7 +339,8 @@ TEST_CASE("attention presets expand into a scene that reads back as the same sce
             CHECK(write_scene(back) == once);
             const Model m = build_model(s);
             // The scores: the group's query heads stacked (rows) by every request's keys.
-            const long long g = std::string(variant) == "mha" ? 1 : 4;  // shown heads (default at most 4)
+            // shown heads: default at most 4 in decode, 2 in prefill
+            const long long g = std::string(variant) == "mha" ? 1 : std::string(phase) == "prefill" ? 2 : 4;
             const Node* scores = m.root->left.get();
             CHECK(scores->name == "S");
             CHECK(scores->rows == g * (3 + 1));

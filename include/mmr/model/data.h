@@ -107,11 +107,14 @@ TensorInfo safetensors_tensor(const ByteSource& src, const std::string& tensor);
 struct SliceSpec {
     std::vector<long long> index;  // leading axes (ndim - 2 entries; none for 1-D/2-D)
     bool transpose = false;
+    // A window of the (transposed) 2-D slice: rows [row0, row0 + rows), columns
+    // [col0, col0 + cols); rows = cols = 0 reads the whole slice. read_slice checks it fits.
+    uint64_t row0 = 0, col0 = 0, rows = 0, cols = 0;
 };
 // Rows x cols of the slice (1-D arrays are one row; a scalar is 1x1). Throws on a bad index.
 std::pair<uint64_t, uint64_t> slice_shape(const TensorInfo& t, const SliceSpec& s,
                                           const std::string& where);
-// The slice's values as float32 (mm stores every value as float32).
+// The slice's values (or its window's) as float32 (mm stores every value as float32).
 Matrix read_slice(const ByteSource& src, const TensorInfo& t, const SliceSpec& s,
                   const std::string& where);
 
@@ -133,6 +136,10 @@ struct DataPaths {
     std::vector<std::string> url_dirs() const;
 };
 DataPaths data_paths_for(const SceneSpec& scene);
+
+// True if a data file may be read: inside the scene folder or a data folder after
+// resolving symbolic links, or anywhere with allow_any_path.
+bool data_file_allowed(const std::string& file, const DataPaths& paths);
 
 // The base name of an mm url ("https://.../layer5_wq4_768_64.csv" -> "layer5_wq4_768_64.csv").
 std::string url_base_name(const std::string& url);

@@ -84,7 +84,11 @@ void epilog_matrixwide(const std::string& epilog, Matrix& m);
 struct AttentionMask {
     int heads = 1;
     std::vector<std::pair<int, int>> requests;  // (new queries S_r, keys L_r)
+    // Empty key slots after request r's keys ("S:L+P"): never live (the unused end of
+    // a request's last KV page, attention.paged). Empty or one entry per request.
+    std::vector<int> pad;
     bool causal = false;
+    int pad_of(size_t r) const { return r < pad.size() ? pad[r] : 0; }
     int rows() const;  // heads * sum S_r
     int cols() const;  // sum L_r
     bool live(int row, int col) const;

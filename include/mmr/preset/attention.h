@@ -34,12 +34,19 @@ struct AttentionSpec {
     bool paged = false;
     long long block_size = 16;
     long long tp = 1;
+    long long dp = 1;              // data-parallel ranks: the requests split among them
     std::string dtype = "bf16";
     // What is drawn (the costs always count everything).
     long long show_heads = 0, show_requests = 0, show_tokens = 0, show_scale = 0;  // 0 = default
-    // Real weights: a tensor file and the tensor name per projection (wq, wk, wv, wo).
-    std::string weights_file;
-    std::vector<std::pair<std::string, std::string>> weights;  // projection -> tensor name
+    // Real weights (`weights:`): per projection, a tensor file and the tensor's name in it.
+    struct Weight {
+        std::string proj;   // wq, wk, wv, wo; MLA: wq | wq_a + wq_b, wkv_a, wkv_b, wo
+        std::string file;   // relative to the scene file (as `file:` of a matrix)
+        std::string entry;  // tensor (.safetensors) or array (.npz) name; "" for .npy
+        std::string where;  // "<file>:<line>:<col>" of the projection's key, for messages
+    };
+    std::vector<Weight> weights;
+    bool weights_in_out = false;  // weights.layout: in_out ([in, out]); default out_in (PyTorch)
 
     long long requests() const { return static_cast<long long>(seq.size()); }
     long long group() const { return heads / kv_heads; }  // query heads per KV head
@@ -56,6 +63,16 @@ AttentionSpec parse_attention(const YAML::Node& node, const std::string& file);
 // The scene the preset stands for, as YAML text (the keys beside `attention:` in
 // `root` are kept and override the generated ones). parse_scene reads it.
 std::string expand_attention_text(const YAML::Node& root, const std::string& file);
+
+// The [out, in] shape a projection's tensor must have (PyTorch's nn.Linear.weight).
+std::pair<long long, long long> weight_shape(const AttentionSpec& a, const std::string& proj);
+
+// Checks every `attention.weights` tensor of a preset scene (SceneSpec::preset ==
+// "attention") against the shape the layer needs, reading only headers, with the
+// scene's data folders and path confinement. One-line mmr::Error naming
+// attention.weights.<proj>, both shapes and the fix; a missing file or tensor likewise.
+struct SceneSpec;
+void check_attention_weights(const SceneSpec& scene);
 
 // Elements per token of one layer's KV cache: MHA 2·n_h·d_h, GQA 2·n_kv·d_h,
 // MQA 2·d_h, MLA d_c + d_rope.

@@ -38,6 +38,7 @@ struct LeafSpec {
     std::string entry;           // npz array / safetensors tensor name (keys `array`, `tensor`)
     std::vector<long long> index;  // N-D data: indices of the leading axes (all but the last 2)
     bool transpose = false;      // transpose the 2-D slice
+    std::vector<long long> offset;  // [row, col]: the matrix is the window of the slice starting there
     std::optional<std::string> fallback;  // init "url": init used when the file is not found
     SourceLoc loc;               // where the matrix is defined
     SourceLoc shape_loc;         // where its shape (or h, w) is given; line 0 = not given
