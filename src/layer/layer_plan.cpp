@@ -52,14 +52,19 @@ double LayerPlanner::cost_of(const std::vector<SlotRun>& runs) const {
 
 void LayerPlanner::update_ahead() {
     ahead_.update_slots(slots_, scratch_, width_, height_);
+    // A recycled delta keeps its buffers' capacity: no allocation per step.
     Delta d;
+    if (!spare_.empty()) {
+        d = std::move(spare_.back());
+        spare_.pop_back();
+        d.values.clear();
+    }
     d.step = ahead_.animated() ? ahead_.step() : 0;
     d.all = slots_.all_changed;
     d.size = slots_.v.size();
     d.changed = slots_.changed;
     d.drawn = slots_.drawn;
     d.lines = scratch_.lines;
-    d.values.reserve(slot_runs::count(d.changed));
     for (const SlotRun& r : d.changed) d.values.insert(d.values.end(), slots_.v.begin() + r.begin, slots_.v.begin() + r.end);
     recorded_step_ = d.step;
     deltas_.push_back(std::move(d));
@@ -86,6 +91,7 @@ const SpriteLayer* LayerPlanner::advance(int64_t f, SpriteSlots& slots, DrawList
         dl.points.clear();
         dl.lines = d.lines;
         replayed_step_ = step;
+        spare_.push_back(std::move(deltas_.front()));
         deltas_.pop_front();
     }
     if (!use_layer_) return nullptr;

@@ -29,7 +29,12 @@ void Animation::update_slots(SpriteSlots& slots, DrawList& dl, int width, int he
     slots.drawn.clear();
     dl.points.clear();
     dl.lines.clear();
-    for (timeline::Sheet* s : sheets_in_order(st, true)) {
+    const std::vector<timeline::Sheet*> sheets = sheets_in_order(st, true);
+    size_t needed = slots.v.size();  // sheets seen for the first time take slots at the end
+    for (timeline::Sheet* s : sheets)
+        if (s->slot_base() < 0) needed += s->data().size();
+    slots.v.reserve(needed);
+    for (timeline::Sheet* s : sheets) {
         // Inactive sheets keep their slots current too: they are drawn again later.
         const float px = float(s->viz_elem_scale()) * float(std::min(width, height));
         s->write_slots(slots, px, slots.changed);

@@ -90,6 +90,7 @@ private:
         std::vector<LineVertex> lines;
     };
     std::deque<Delta> deltas_;
+    std::vector<Delta> spare_;  // replayed, kept for their buffers
     int recorded_step_ = -1, replayed_step_ = -1;
     int64_t window_end_ = -1;
     LayerPlanStats stats_;
