@@ -18,6 +18,7 @@
 #include "mmr/core/limits.h"
 #include "mmr/core/warning.h"
 #include "mmr/encode/png.h"
+#include "mmr/render/frame_memory.h"
 #include "mmr/render/still.h"
 #include "mmr/timeline/hold.h"
 #include "mmr/draw/build_draw_list.h"
@@ -164,12 +165,14 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
     const ShardOutput sharded = shard_output(outputs, opts);
     std::string folder;
     VideoFormat part_format;
+    double frame_bytes = renderer_bytes_per_pixel(opts.render);  // per pixel: renderer + every output's encoder
     if (sharded == ShardOutput::Part) {
         folder = outputs[0];
         while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
         if (video_format(folder + "/part.mp4", vo).codec != "h264")  // before the folder is made
             fail("--codec " + vo.codec, "the parts of a sharded render are H.264 (joined into an MP4 by mmr join)",
                  "drop --codec, or render a PNG sequence in shards");
+        check_frame_memory(scene, frame_bytes + encoder_bytes_per_pixel("h264"), "video");  // before the folder
         // Many tasks may start at once: each creates the folder if it is missing.
         if (mkdir(folder.c_str(), 0777) != 0 && errno != EEXIST)
             fail("-o " + outputs[0], std::string("cannot create the folder (") + std::strerror(errno) + ")",
@@ -181,7 +184,9 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
             const VideoFormat format = check_frame_sink(output, vo);
             if (!format.warning.empty()) warn(output, format.warning, format.warning_fix);
             if (!opts.poster.empty()) check_poster(opts.poster, output);
+            frame_bytes += encoder_bytes_per_pixel(format.codec);
         }
+        check_frame_memory(scene, frame_bytes, "video");
     }
     const int64_t hold_end = hold_frames(opts.hold, vo.fps, "--hold");
     const int64_t hold_start = hold_frames(opts.hold_start, vo.fps, "--hold-start");

@@ -179,6 +179,38 @@ TEST_CASE("video: MP4 bytes are reproducible, and non-integer rates are kept") {
     CHECK(d.packet_duration == doctest::Approx(10 / 29.97).epsilon(0.001));
 }
 
+TEST_CASE("video: H.264 level follows the size and rate (x264 chooses it): 4.0 at 1080p30, 5.1 at 4K30, 5.2 at 4K60") {
+    // The level a player checks before decoding: 1920x1080 at 30 fps is 8160
+    // macroblocks a frame, 244800 a second (level 4.0 allows 8192 and 245760);
+    // 3840x2160 is 32400 a frame (5.1 allows 36864), 972000 a second at 30 fps
+    // (5.1: 983040) and 1944000 at 60 (5.2: 2073600).
+    TempDir dir;
+    struct Case {
+        int w, h;
+        double fps;
+        int level;
+    };
+    for (Case c : {Case{1920, 1080, 30, 40}, Case{3840, 2160, 30, 51}, Case{3840, 2160, 60, 52}}) {
+        CAPTURE(c.w);
+        CAPTURE(c.fps);
+        VideoOptions o;
+        o.width = c.w;
+        o.height = c.h;
+        o.fps = c.fps;
+        const std::string path = dir.path + "/level.mp4";
+        write_video(path, o, 2);
+        Decoded d = decode(path);
+        CHECK(d.width == c.w);
+        CHECK(d.height == c.h);
+        CHECK(d.profile == "High");
+        CHECK(d.level == c.level);
+        REQUIRE(d.frames.size() == 2);
+        // Frame 0: the square at the left edge, the background elsewhere.
+        CHECK(near(mean_around(d.frames[0], 8, 24), kSquare, 8));
+        CHECK(near(mean_around(d.frames[0], c.w / 2, c.h / 2), kBackground, 8));
+    }
+}
+
 TEST_CASE("video: bad paths and options fail early with one line naming the file") {
     TempDir dir;
     std::string odd = error_of(dir.path + "/x.mp4", [] {
