@@ -65,10 +65,13 @@ if [ ! -x "$old_dir/build/mmr" ]; then
   rm -rf "$old_dir"
   mkdir -p "$old_dir/src"
   git archive "$old" | tar -x -C "$old_dir/src"
+  # Paths relative to the revision's folder: ccache then reuses objects between revisions.
+  export CCACHE_BASEDIR=$old_dir
   cmake -S "$old_dir/src" -B "$old_dir/build" -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" > "$old_dir/configure.log"
   cmake --build "$old_dir/build" --target mmr -j "$jobs" > "$old_dir/build.log" ||
     { echo "compare.sh: building $1 failed; see $old_dir/build.log" >&2; exit 1; }
 fi
+unset CCACHE_BASEDIR
 echo "building new (working tree) in $build ..." >&2
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release "${launcher[@]}" > /dev/null
 cmake --build "$build" --target mmr -j "$jobs" > /dev/null
