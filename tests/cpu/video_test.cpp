@@ -22,6 +22,7 @@
 #include "mmr/encode/png.h"
 #include "mmr/encode/video.h"
 #include "av_decode.h"
+#include "av/av_sink.h"
 
 using namespace mmr;
 using mmr::test::Decoded;
@@ -209,6 +210,58 @@ TEST_CASE("video: H.264 level follows the size and rate (x264 chooses it): 4.0 a
         CHECK(near(mean_around(d.frames[0], 8, 24), kSquare, 8));
         CHECK(near(mean_around(d.frames[0], c.w / 2, c.h / 2), kBackground, 8));
     }
+}
+
+TEST_CASE("video: the MP4 sink's pool of converted frames: every frame encoded is the one written, in order") {
+    // write() converts each frame into a free YUV frame of a pool of 4 and queues it
+    // for the encoder thread: a slot reused before it was encoded would show here as
+    // a square in the wrong place (60 frames, written as fast as the caller can).
+    TempDir dir;
+    VideoOptions o = opts_64x48(30);
+    o.segment_frames = 25;  // segment restarts on the encoder thread too
+    write_video(dir.path + "/pool.mp4", o, 60);
+    Decoded d = decode(dir.path + "/pool.mp4");
+    REQUIRE(d.frames.size() == 60);
+    for (int i = 0; i < 60; ++i) {
+        CAPTURE(i);
+        const int x0 = i * (64 - 16) / 59;
+        CHECK(near(mean_around(d.frames[size_t(i)], x0 + 8, 24), kSquare, 8));
+        if (x0 >= 24) CHECK(near(mean_around(d.frames[size_t(i)], x0 - 16, 24), kBackground, 8));
+    }
+}
+
+TEST_CASE("video: RGBA to YUV gives the same planes on 1, 2 and 4 threads (sws slices are bit-exact)") {
+    // The conversion runs with slice threads (min(4, cores)); the bytes must not
+    // depend on how many: the same MP4 on any machine.
+    const int w = 646, h = 362;
+    Image img;
+    img.width = w;
+    img.height = h;
+    img.rgba.resize(size_t(w) * h * 4);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < img.rgba.size(); ++i) {
+        x = x * 1664525u + 1013904223u;
+        img.rgba[i] = (i % 4 == 3) ? 255 : uint8_t(x >> 24);
+    }
+    std::vector<std::vector<uint8_t>> planes;
+    for (int threads : {1, 2, 4}) {
+        encode_detail::RgbaToYuv conv("test", w, h, AV_PIX_FMT_YUV420P, true, threads);
+        AVFrame* f = av_frame_alloc();
+        f->format = AV_PIX_FMT_YUV420P;
+        f->width = w;
+        f->height = h;
+        REQUIRE(av_frame_get_buffer(f, 0) == 0);
+        conv.convert(img, f);
+        std::vector<uint8_t> bytes;
+        for (int p = 0; p < 3; ++p)
+            for (int y = 0; y < (p ? h / 2 : h); ++y)
+                bytes.insert(bytes.end(), f->data[p] + y * f->linesize[p], f->data[p] + y * f->linesize[p] + (p ? w / 2 : w));
+        av_frame_free(&f);
+        planes.push_back(bytes);
+    }
+    CHECK(planes[0].size() == size_t(w) * h * 3 / 2);
+    CHECK(planes[0] == planes[1]);
+    CHECK(planes[0] == planes[2]);
 }
 
 TEST_CASE("video: bad paths and options fail early with one line naming the file") {
