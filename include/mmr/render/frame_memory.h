@@ -23,8 +23,9 @@ double encoder_bytes_per_pixel(const std::string& codec);
 
 // Throws mmr::Error when width x height x bytes_per_pixel is over 3/4 of the memory
 // the process may use (mmr/core/memory_limit.h):
-// "--size 16384x16384: a 16384x16384 video needs about 35.2 GiB, more than the 17.2 GiB
-// allowed (3/4 of the 23 GiB of physical memory); use a smaller --size, e.g. --size 7680x4320".
+// "--size 7680x4320: a 7680x4320 video needs about 4.3 GiB of memory, more than the 2.1 GiB
+// allowed (3/4 of the 2.9 GiB of RLIMIT_AS (ulimit -v)); use a smaller --size, e.g. --size
+// 5324x2994, or run where more memory is allowed".
 // `what` is "still" or "video"; the size is named by scene.output.size_option, else by
 // the scene file's output.
 void check_frame_memory(const SceneSpec& scene, double bytes_per_pixel, const std::string& what);
