@@ -13,8 +13,9 @@
 # MP4, default options). Prints, per scene and size, the frame loop's frames/s (what
 # `mmr render -v` reports: rendering, readback and encoding, without start-up) of old
 # and new (min/median/max over the runs), the ratio new/old (median, and min/max of
-# the per-pair ratios), each run's peak RSS (GNU time), and whether old and new wrote
-# the same MP4 bytes.
+# the per-pair ratios), the median CPU time of the whole process (user + system, start-up
+# included: steadier than frames/s on a shared machine, where other processes take the
+# cores), each run's peak RSS (GNU time), and whether old and new wrote the same MP4 bytes.
 # Environment: RUNS (default 3), BUILD (default build), SIZES (default
 # "1920x1080 3840x2160"), SCENES (default "dotprod attn-animation spin"),
 # JOBS (build jobs, default 2).
@@ -81,15 +82,15 @@ bin_new=$build/mmr
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 timer=()
-[ -x /usr/bin/time ] && timer=(/usr/bin/time -f %M -o "$out/mem")
+[ -x /usr/bin/time ] && timer=(/usr/bin/time -f "%M %U %S" -o "$out/mem")
 
 new_rev=$(git rev-parse --short=12 HEAD)
 git diff --quiet HEAD -- 2> /dev/null || new_rev="$new_rev + uncommitted changes"
 echo "old: $1 = ${old:0:12}; new: working tree ($new_rev)"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB; load at start $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "runs: $runs per version, alternating; frames/s of the frame loop (mmr render -v), peak RSS in MiB"
+echo "runs: $runs per version, alternating; frames/s of the frame loop (mmr render -v), CPU s of the process, peak RSS in MiB"
 
-# One render; sets fps and mem, keeps the MP4 as $out/WHO.mp4.
+# One render; sets fps, cpu and mem, keeps the MP4 as $out/WHO.mp4.
 run_one() {  # WHO BIN SCENE SIZE FRAMES
   local who=$1 bin=$2 scene=$3 size=$4 n=$5
   rm -f "$out/mem"
@@ -99,10 +100,12 @@ run_one() {  # WHO BIN SCENE SIZE FRAMES
     cat "$out/log" >&2
     exit 1
   fi
-  mem=-
+  mem=- cpu=-
   fps=$(sed -n 's/.* = \([0-9.]*\) frames\/s;.*/\1/p' "$out/log" | head -1)
   [ -n "$fps" ] || fps=$(sed -n 's/.*frames in [0-9.]* s (\([0-9.]*\) frames\/s).*/\1/p' "$out/log" | head -1)
-  [ -s "$out/mem" ] && mem=$(($(tail -1 "$out/mem") / 1024))
+  if [ -s "$out/mem" ]; then
+    read -r mem cpu <<< "$(tail -1 "$out/mem" | awk '{printf "%d %.2f", $1 / 1024, $2 + $3}')"
+  fi
   [ -n "$renderer" ] || renderer=$(sed -n '1s/^mmr: //p' "$out/log")
 }
 stats() {  # numbers... -> "min median max"
@@ -116,15 +119,15 @@ rows=()
 for scene in $scenes; do
   for size in $sizes; do
     n=$(frames_for "$scene" "$size")
-    fo=() fn=() ratios=() mo=() mn=()
+    fo=() fn=() ratios=() mo=() mn=() co=() cn=()
     same=yes
     for ((r = 1; r <= runs; r++)); do
       # Alternate which goes first, so that drift in the machine's load hits both.
       if ((r % 2)); then order="old new"; else order="new old"; fi
       for who in $order; do
-        if [ $who = old ]; then run_one old "$bin_old" "$scene" "$size" "$n"; fo+=("$fps"); mo+=("$mem")
-        else run_one new "$bin_new" "$scene" "$size" "$n"; fn+=("$fps"); mn+=("$mem"); fi
-        echo "  $scene $size $n frames, run $r $who: $fps frames/s, peak $mem MiB" >&2
+        if [ $who = old ]; then run_one old "$bin_old" "$scene" "$size" "$n"; fo+=("$fps"); mo+=("$mem"); co+=("$cpu")
+        else run_one new "$bin_new" "$scene" "$size" "$n"; fn+=("$fps"); mn+=("$mem"); cn+=("$cpu"); fi
+        echo "  $scene $size $n frames, run $r $who: $fps frames/s, CPU $cpu s, peak $mem MiB" >&2
       done
       ratios+=("$(awk -v a="${fn[r - 1]}" -v b="${fo[r - 1]}" 'BEGIN {printf "%.4f", a / b}')")
       cmp -s "$out/old.mp4" "$out/new.mp4" || same=no
@@ -133,11 +136,17 @@ for scene in $scenes; do
     read -r nmin nmed nmax <<< "$(stats "${fn[@]}")"
     read -r rmin _ rmax <<< "$(stats "${ratios[@]}")"
     rmed=$(awk -v a="$nmed" -v b="$omed" 'BEGIN {printf "%.2f", a / b}')
-    rows+=("| $scene | $size | $n | $omin / $omed / $omax | $nmin / $nmed / $nmax | **$rmed** ($rmin-$rmax) | ${mo[*]} | ${mn[*]} | $same |")
+    cpu_cells="- | - | -"
+    if [ "${co[0]}" != - ]; then
+      read -r _ ocpu _ <<< "$(stats "${co[@]}")"
+      read -r _ ncpu _ <<< "$(stats "${cn[@]}")"
+      cpu_cells="$ocpu | $ncpu | $(awk -v a="$ncpu" -v b="$ocpu" 'BEGIN {printf "%.2f", a / b}')"
+    fi
+    rows+=("| $scene | $size | $n | $omin / $omed / $omax | $nmin / $nmed / $nmax | **$rmed** ($rmin-$rmax) | $cpu_cells | ${mo[*]} | ${mn[*]} | $same |")
   done
 done
 echo "renderer: $renderer; load at end $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| scene | size | frames | old frames/s min / median / max | new frames/s min / median / max | new/old: median (pairs min-max) | old peak MiB per run | new peak MiB per run | same MP4 bytes |"
-echo "| --- | --- | ---: | --- | --- | --- | --- | --- | --- |"
+echo "| scene | size | frames | old frames/s min / median / max | new frames/s min / median / max | new/old: median (pairs min-max) | old CPU s (median) | new CPU s (median) | CPU new/old | old peak MiB per run | new peak MiB per run | same MP4 bytes |"
+echo "| --- | --- | ---: | --- | --- | --- | ---: | ---: | ---: | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"

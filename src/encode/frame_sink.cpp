@@ -340,6 +340,14 @@ public:
             throw;
         }
     }
+    void write_repeat(const Image& frame) override {
+        try {
+            for (auto& s : sinks_) s->write_repeat(frame);
+        } catch (...) {
+            abort();
+            throw;
+        }
+    }
     void finish() override {
         size_t i = 0;
         try {

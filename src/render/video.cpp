@@ -325,7 +325,7 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
         const int64_t base = held.base_frame(f);
         const int step = tm.step_for_frame(base);
         if (base == shown_base || (step == shown_step && tm.spin == 0)) {
-            sink->write(frame);
+            sink->write_repeat(frame);
             if (opts.on_frame) opts.on_frame(f - st.first + 1, n);
             continue;
         }

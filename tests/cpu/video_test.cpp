@@ -230,6 +230,35 @@ TEST_CASE("video: the MP4 sink's pool of converted frames: every frame encoded i
     }
 }
 
+TEST_CASE("video: write_repeat (a held or repeated frame) gives the same file as writing the frame again") {
+    // Frames 0,0,0,1,1,2,2,2,2,3,... : the repeats through write() in one file, through
+    // write_repeat() (which copies the converted planes of the last frame) in the other.
+    TempDir dir;
+    for (const char* ext : {".mp4", ".gif"}) {
+        CAPTURE(ext);
+        VideoOptions o = opts_64x48(30);
+        o.segment_frames = 7;  // repeats across segment restarts
+        const std::string a = dir.path + "/plain" + ext, b = dir.path + "/repeat" + ext;
+        auto plain = open_frame_sink(a, o), repeat = open_frame_sink(b, o);
+        int written = 0;
+        for (int i = 0; i < 10; ++i) {
+            const Image f = moving_square(i, 10);
+            plain->write(f);
+            repeat->write(f);
+            for (int r = 0; r < i % 4; ++r) {
+                plain->write(f);
+                repeat->write_repeat(f);
+            }
+            written += 1 + i % 4;
+        }
+        plain->finish();
+        repeat->finish();
+        CHECK(slurp(a).size() > 500);
+        CHECK(slurp(a) == slurp(b));
+        CHECK(decode(b).frames.size() == size_t(written));
+    }
+}
+
 TEST_CASE("video: RGBA to YUV gives the same planes on 1, 2 and 4 threads (sws slices are bit-exact)") {
     // The conversion runs with slice threads (min(4, cores)); the bytes must not
     // depend on how many: the same MP4 on any machine.

@@ -109,6 +109,36 @@ public:
             if (err < 0) fail_av(path_, "cannot allocate a frame", err);
             spec_->convert(frame, f);
             worker_->push(slot);
+            last_slot_ = slot;
+        } catch (...) {
+            if (slot >= 0) worker_->release(slot);
+            abort();
+            throw;
+        }
+    }
+
+    // The last frame again: its converted planes are copied (1.5 bytes a pixel in
+    // 4:2:0) instead of converting the RGBA again (held frames, repeated steps).
+    void write_repeat(const Image& frame) override {
+        if (last_slot_ < 0) return write(frame);
+        if (done_) throw Error(path_ + ": frame written after finish or abort");
+        if (const std::string problem = frame_size_problem(path_, frame, opts_); !problem.empty()) {
+            abort();
+            throw Error(problem);
+        }
+        int slot = -1;
+        try {
+            slot = worker_->acquire();
+            if (slot != last_slot_) {  // a free slot still holds the last frame: nothing to copy
+                AVFrame* f = frames_pool_[slot];
+                int err = av_frame_make_writable(f);
+                if (err < 0) fail_av(path_, "cannot allocate a frame", err);
+                // The encoder thread may be reading the last slot too: both only read it.
+                err = av_frame_copy(f, frames_pool_[last_slot_]);
+                if (err < 0) fail_av(path_, "cannot copy a frame", err);
+            }
+            worker_->push(slot);
+            last_slot_ = slot;
         } catch (...) {
             if (slot >= 0) worker_->release(slot);
             abort();
@@ -237,6 +267,7 @@ private:
     bool have_info_ = false, done_ = false;
     int64_t next_ = 0, frames_ = 0, segment_start_ = 0;
     int in_segment_ = 0;
+    int last_slot_ = -1;  // the slot of the last frame written (caller's thread)
     std::unique_ptr<SlotWorker> worker_;
 };
 
