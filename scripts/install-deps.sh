@@ -18,6 +18,7 @@ PKGS=(
   python3  # tests only: the command-line tests write .npy files and read JSON/CSV with it
   clang libclang-rt-dev  # tests only: libFuzzer for tests/fuzz/ (skipped without clang)
   slurm-wlm munge  # tests only: a real single-node Slurm runs examples/slurm/ (tests/cli/run_slurm_test.sh; skipped without)
+  time  # benchmarks only: GNU time measures peak memory and CPU time (bench/compare.sh and the other bench/*.sh)
   parallel  # tests only: GNU parallel runs examples/parallel.sh (tests/cli/run_shard_tests.sh; skipped without)
 )
 missing=()

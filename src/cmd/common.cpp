@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "mmr/core/error.h"
+#include "mmr/core/limits.h"
 #include "mmr/core/quote.h"
 #include "mmr/scene/load_scene.h"
 #include "mmr/theme/theme.h"
@@ -92,7 +93,10 @@ SceneSpec load_scene_args(const std::string& scene, const SceneArgs& a, std::opt
         }
     }
     if (!a.seed.empty()) spec.seed = parse_seed(a.seed);
-    if (!a.size.empty()) parse_size(a.size, spec.output.width, spec.output.height);
+    if (!a.size.empty()) {
+        parse_size(a.size, spec.output.width, spec.output.height);
+        spec.output.size_option = "--size " + a.size;
+    }
     apply_look_args(spec, a);
     if (!a.max_elements.empty()) spec.max_elements = parse_limit(a.max_elements, "--max-elements");
     if (!a.max_multiply_adds.empty())
@@ -191,7 +195,17 @@ void parse_size(const std::string& text, int& width, int& height) {
     const auto h = x == std::string::npos ? std::nullopt : parse_unsigned(text.substr(x + 1), &overflow);
     if ((!w || !h) && !overflow)
         fail("--size " + shown_value(text), "expected WIDTHxHEIGHT", "write e.g. '--size 1920x1080'");
-    if (overflow || *w < 16 || *h < 16 || *w > 16384 || *h > 16384)
+    const unsigned long long top = limits::max_render_side;
+    if (!overflow && *w >= 16 && *h >= 16 && (*w > top || *h > top)) {
+        // Too large but well-formed: say why 16384 and offer the same shape that fits.
+        const double f = double(top) / double(std::max(*w, *h));
+        const unsigned long long fw = std::max(16ull, (unsigned long long)(double(*w) * f) / 2 * 2),
+                                 fh = std::max(16ull, (unsigned long long)(double(*h) * f) / 2 * 2);
+        fail("--size " + shown_value(text),
+             "over " + std::to_string(top) + " pixels a side, the largest image mmr renders (the OpenGL maximum of llvmpipe)",
+             "use e.g. --size " + std::to_string(fw) + "x" + std::to_string(fh) + " (the same shape), or --size 3840x2160");
+    }
+    if (overflow || *w < 16 || *h < 16 || *w > top || *h > top)
         fail("--size " + shown_value(text), "width and height must be from 16 to 16384 pixels",
              "write e.g. '--size 1920x1080'");
     width = static_cast<int>(*w);

@@ -278,11 +278,15 @@ VideoFormat video_format(const std::string& path, const VideoOptions& opts) {
     if (f.pix_fmt == "yuv420p" || f.pix_fmt == "yuva420p") {
         if (opts.width % 2 || opts.height % 2) {
             int w = std::max(2, opts.width & ~1), h = std::max(2, opts.height & ~1);
+            // What else works: 4:4:4 where the codec has it, or a format without chroma subsampling.
+            const std::string odd = f.alpha ? ".mov (ProRes 4444), .webp, .apng or a PNG sequence"
+                                            : ".mov (ProRes 4444), .webp, .apng, .gif or a PNG sequence";
             fail(path,
                  title + " video (" + f.pix_fmt + ") needs an even width and height, got " +
                      std::to_string(opts.width) + "x" + std::to_string(opts.height),
-                 "use an even size such as " + std::to_string(w) + "x" + std::to_string(h) +
-                     (c == "av1" ? "" : " (or --pix-fmt yuv444p)"));
+                 "use an even size such as --size " + std::to_string(w) + "x" + std::to_string(h) +
+                     (c == "av1" || f.alpha ? ", " : ", --pix-fmt yuv444p, ") + "or a format that allows odd sizes: " +
+                     odd);
         }
     }
     // SVT-AV1 (1.4) refuses frames under 64 pixels either way.
@@ -331,6 +335,14 @@ public:
     void write(const Image& frame) override {
         try {
             for (auto& s : sinks_) s->write(frame);
+        } catch (...) {
+            abort();
+            throw;
+        }
+    }
+    void write_repeat(const Image& frame) override {
+        try {
+            for (auto& s : sinks_) s->write_repeat(frame);
         } catch (...) {
             abort();
             throw;

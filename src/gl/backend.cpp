@@ -6,6 +6,7 @@
 #include "gl_renderer.h"
 #include "mmr/core/error.h"
 #include "mmr/gl/backend.h"
+#include "mmr/gl/limits.h"
 
 namespace mmr {
 
@@ -42,21 +43,31 @@ std::unique_ptr<Renderer> create_renderer(BackendKind kind, int width, int heigh
                                           const RenderOptions& opts) {
     tune_malloc();
     std::string egl_failure, osmesa_failure;
+    // A size over the context's limit is the user's to fix, not a reason to try
+    // the other backend: it is checked outside the fallback (mmr/gl/limits.h).
+    std::string too_large;
+    auto make = [&](std::unique_ptr<GlContext> ctx) -> std::unique_ptr<Renderer> {
+        too_large = render_size_problem(width, height, query_size_limit(*ctx));
+        if (!too_large.empty()) return nullptr;
+        return make_gl_renderer(std::move(ctx), width, height, opts);
+    };
     if (kind != BackendKind::OSMesa) {
         try {
-            return make_gl_renderer(create_egl_context(), width, height, opts);
+            if (auto r = make(create_egl_context())) return r;
         } catch (const Error& e) {
             if (kind == BackendKind::Egl)
                 throw Error(std::string("EGL surfaceless: ") + e.what() + "; install libegl1 and libgl1-mesa-dri");
             egl_failure = e.what();
         }
+        if (!too_large.empty()) throw Error(too_large);
     }
     try {
-        return make_gl_renderer(create_osmesa_context(), width, height, opts);
+        if (auto r = make(create_osmesa_context())) return r;
     } catch (const Error& e) {
         if (kind == BackendKind::OSMesa) throw Error(std::string("OSMesa: ") + e.what() + "; install libosmesa6");
         osmesa_failure = e.what();
     }
+    if (!too_large.empty()) throw Error(too_large);
     throw Error("no usable OpenGL: EGL surfaceless failed (" + egl_failure + "); OSMesa failed (" +
                 osmesa_failure + "); install libegl1 and libgl1-mesa-dri, or libosmesa6");
 }

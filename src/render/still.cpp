@@ -9,6 +9,7 @@
 #include "mmr/core/input_file.h"
 #include "mmr/core/limits.h"
 #include "mmr/core/memory_limit.h"
+#include "mmr/render/frame_memory.h"
 
 #include <algorithm>
 #include <cmath>
@@ -110,10 +111,7 @@ void check_supersample(int width, int height, int n, const RenderOptions& render
                       size + ", over the " + std::to_string(limits::max_render_side) + " pixels a side mmr renders",
              "use --supersample " + std::to_string(std::max<long long>(1, limits::max_render_side / std::max(width, height))) +
                  " or less, or a smaller --size");
-    // Colour, depth+stencil, the pixels read back and the flipped copy: 4 bytes
-    // each per pixel, plus the multisampled targets with --aa msaa.
-    const double per_pixel = 16.0 + (render.aa == Antialias::Msaa ? 8.0 * std::max(1, render.msaa) : 0.0);
-    const double need = per_pixel * double(w) * double(h);
+    const double need = renderer_bytes_per_pixel(render) * double(w) * double(h);
     const MemoryLimit lim = process_memory_limit();
     if (lim.bytes > 0 && need > 0.75 * lim.bytes)
         fail(opt,
@@ -135,6 +133,8 @@ Image render_still(const SceneSpec& scene, const StillOptions& opts) {
         o.render.scale *= float(opts.supersample);
         return downsample(render_still(big, o), opts.supersample);
     }
+    // Before the scene is built: a size that cannot fit in memory fails at once.
+    check_frame_memory(scene, renderer_bytes_per_pixel(opts.render), "still");
     auto stage = [&](const char* s) {
         if (opts.on_stage) opts.on_stage(s);
     };

@@ -18,6 +18,7 @@
 #include "mmr/core/limits.h"
 #include "mmr/core/warning.h"
 #include "mmr/encode/png.h"
+#include "mmr/render/frame_memory.h"
 #include "mmr/render/still.h"
 #include "mmr/timeline/hold.h"
 #include "mmr/draw/build_draw_list.h"
@@ -165,12 +166,15 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
     const ShardOutput sharded = shard_output(outputs, opts);
     std::string folder;
     VideoFormat part_format;
+    // Per pixel: renderer, its static layer, and every output's encoder.
+    double frame_bytes = renderer_bytes_per_pixel(opts.render) + (opts.layer_cache ? layer_bytes_per_pixel() : 0.0);
     if (sharded == ShardOutput::Part) {
         folder = outputs[0];
         while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
         if (video_format(folder + "/part.mp4", vo).codec != "h264")  // before the folder is made
             fail("--codec " + vo.codec, "the parts of a sharded render are H.264 (joined into an MP4 by mmr join)",
                  "drop --codec, or render a PNG sequence in shards");
+        check_frame_memory(scene, frame_bytes + encoder_bytes_per_pixel("h264"), "video");  // before the folder
         // Many tasks may start at once: each creates the folder if it is missing.
         if (mkdir(folder.c_str(), 0777) != 0 && errno != EEXIST)
             fail("-o " + outputs[0], std::string("cannot create the folder (") + std::strerror(errno) + ")",
@@ -182,7 +186,9 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
             const VideoFormat format = check_frame_sink(output, vo);
             if (!format.warning.empty()) warn(output, format.warning, format.warning_fix);
             if (!opts.poster.empty()) check_poster(opts.poster, output);
+            frame_bytes += encoder_bytes_per_pixel(format.codec);
         }
+        check_frame_memory(scene, frame_bytes, "video");
     }
     const int64_t hold_end = hold_frames(opts.hold, vo.fps, "--hold");
     const int64_t hold_start = hold_frames(opts.hold_start, vo.fps, "--hold-start");
@@ -330,7 +336,7 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
         const int64_t base = held.base_frame(f);
         const int step = tm.step_for_frame(base);
         if (base == shown_base || (step == shown_step && tm.spin == 0)) {
-            sink->write(frame);
+            sink->write_repeat(frame);
             if (opts.on_frame) opts.on_frame(f - st.first + 1, n);
             continue;
         }

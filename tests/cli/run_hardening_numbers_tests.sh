@@ -71,7 +71,7 @@ done
 ok
 
 # --- 2. numbers --------------------------------------------------------------
-expect_stderr "--size 4294967312x720" 1 "$E --size 4294967312x720: width and height must be from 16 to 16384 pixels; write e.g. '--size 1920x1080'" -- still ok.yaml -o out/a.png --size 4294967312x720
+expect_stderr "--size 4294967312x720" 1 "$E --size 4294967312x720: over 16384 pixels a side, the largest image mmr renders (the OpenGL maximum of llvmpipe); use e.g. --size 16384x16 (the same shape), or --size 3840x2160" -- still ok.yaml -o out/a.png --size 4294967312x720
 expect_stderr "--size 2^64+" 1 "$E --size 99999999999999999999x720: width and height must be from 16 to 16384 pixels; write e.g. '--size 1920x1080'" -- still ok.yaml -o out/a.png --size 99999999999999999999x720
 for s in 16x720x -16x720 1920x 0x16e3 ' 64x64'; do
   expect_stderr "--size '$s'" 1 "$E --size $s: expected WIDTHxHEIGHT; write e.g. '--size 1920x1080'" -- still ok.yaml -o out/a.png --size "$s"

@@ -80,7 +80,7 @@ r=(render "$work/anim.yaml" --size 96x64 --fps 10)
 expect_error "unknown codec" 1 "unknown codec (did you mean av1?)" -- "${r[@]}" -o "$out/x.webm" --codec av2
 expect_error "codec in the wrong container" 1 "x.webm: H.264 (--codec h264) cannot go in a .webm file, which holds vp9 or av1; write .mp4 or .mov instead, or drop --codec" -- "${r[@]}" -o "$out/x.webm" --codec h264
 expect_error "unknown extension" 1 "cannot write video format \".wbm\" (did you mean .webm?)" -- "${r[@]}" -o "$out/x.wbm"
-expect_error "odd size for 4:2:0" 1 "x.webm: VP9 video (yuv420p) needs an even width and height, got 97x64; use an even size such as 96x64 (or --pix-fmt yuv444p)" -- render "$work/anim.yaml" --size 97x64 -o "$out/x.webm"
+expect_error "odd size for 4:2:0" 1 "x.webm: VP9 video (yuv420p) needs an even width and height, got 97x64; use an even size such as --size 96x64, --pix-fmt yuv444p, or a format that allows odd sizes: .mov (ProRes 4444), .webp, .apng, .gif or a PNG sequence" -- render "$work/anim.yaml" --size 97x64 -o "$out/x.webm"
 expect_error "negative hold" 1 "--hold -2: a hold is a number of seconds, 0 or more; write e.g. '--hold 1.5'" -- "${r[@]}" -o "$out/x.webm" --hold -2
 expect_error "absurd hold" 1 "--hold-start 1e+06: a hold of more than an hour (3600 s) is refused" -- "${r[@]}" -o "$out/x.webm" --hold-start 1e6
 expect_error "hold over max frames" 1 "--hold: the holds make 3606 frames (6 without them, 1 cycles); at most 1000 are rendered" -- "${r[@]}" -o "$out/x.webm" --hold 360 --max-frames 1000

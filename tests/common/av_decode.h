@@ -20,6 +20,7 @@ namespace mmr::test {
 struct Decoded {
     std::string codec;
     std::string profile;         // e.g. "High", "4444", "Profile 0" ("" if none)
+    int level = 0;               // the stream's level (H.264: 40 = level 4.0, 51 = 5.1)
     std::string alpha_mode;      // the stream's "alpha_mode" tag (WebM VP9 with alpha: "1")
     AVPixelFormat pix_fmt = AV_PIX_FMT_NONE;
     AVPixelFormat frame_pix_fmt = AV_PIX_FMT_NONE;  // of the decoded frames
@@ -70,6 +71,7 @@ inline Decoded decode(const std::string& path, const char* decoder = nullptr) {
     out.codec = avcodec_get_name(st->codecpar->codec_id);
     if (const char* prof = avcodec_profile_name(st->codecpar->codec_id, st->codecpar->profile)) out.profile = prof;
     if (const AVDictionaryEntry* e = av_dict_get(st->metadata, "alpha_mode", nullptr, 0)) out.alpha_mode = e->value;
+    out.level = st->codecpar->level;
     out.pix_fmt = AVPixelFormat(st->codecpar->format);
     out.colorspace = st->codecpar->color_space;
     out.width = st->codecpar->width;

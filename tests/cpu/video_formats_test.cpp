@@ -335,13 +335,15 @@ TEST_CASE("video formats: codec, extension, alpha, size and quality mistakes are
 
     // 4:2:0 needs even sizes; 4:4:4, RGB and WebP do not.
     e = error_of(p + "a.webm", opts(65, 48));
-    CHECK(e.find("a.webm: VP9 video (yuv420p) needs an even width and height, got 65x48; use an even size such "
-                 "as 64x48 (or --pix-fmt yuv444p)") != std::string::npos);
+    CHECK(e == p + "a.webm: VP9 video (yuv420p) needs an even width and height, got 65x48; use an even size such "
+               "as --size 64x48, --pix-fmt yuv444p, or a format that allows odd sizes: .mov (ProRes 4444), .webp, "
+               ".apng, .gif or a PNG sequence");
     o = opts(64, 47);
     o.codec = "av1";
     e = error_of(p + "a.webm", o);
-    CHECK(e.find("AV1 video (yuv420p) needs an even width and height, got 64x47; use an even size such as 64x46") !=
-          std::string::npos);
+    CHECK(e == p + "a.webm: AV1 video (yuv420p) needs an even width and height, got 64x47; use an even size such as "
+               "--size 64x46, or a format that allows odd sizes: .mov (ProRes 4444), .webp, .apng, .gif or a PNG "
+               "sequence");
     o = opts(64, 48);
     o.codec = "av1";
     CHECK(error_of(p + "a.webm", o).find("AV1 (SVT-AV1) needs frames of at least 64x64, got 64x48") !=

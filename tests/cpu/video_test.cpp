@@ -22,6 +22,7 @@
 #include "mmr/encode/png.h"
 #include "mmr/encode/video.h"
 #include "av_decode.h"
+#include "av/av_sink.h"
 
 using namespace mmr;
 using mmr::test::Decoded;
@@ -177,6 +178,119 @@ TEST_CASE("video: MP4 bytes are reproducible, and non-integer rates are kept") {
     CHECK(d.frames.size() == 10);
     CHECK(d.avg_frame_rate == doctest::Approx(29.97).epsilon(0.0005));
     CHECK(d.packet_duration == doctest::Approx(10 / 29.97).epsilon(0.001));
+}
+
+TEST_CASE("video: H.264 level follows the size and rate (x264 chooses it): 4.0 at 1080p30, 5.1 at 4K30, 5.2 at 4K60") {
+    // The level a player checks before decoding: 1920x1080 at 30 fps is 8160
+    // macroblocks a frame, 244800 a second (level 4.0 allows 8192 and 245760);
+    // 3840x2160 is 32400 a frame (5.1 allows 36864), 972000 a second at 30 fps
+    // (5.1: 983040) and 1944000 at 60 (5.2: 2073600).
+    TempDir dir;
+    struct Case {
+        int w, h;
+        double fps;
+        int level;
+    };
+    for (Case c : {Case{1920, 1080, 30, 40}, Case{3840, 2160, 30, 51}, Case{3840, 2160, 60, 52}}) {
+        CAPTURE(c.w);
+        CAPTURE(c.fps);
+        VideoOptions o;
+        o.width = c.w;
+        o.height = c.h;
+        o.fps = c.fps;
+        const std::string path = dir.path + "/level.mp4";
+        write_video(path, o, 2);
+        Decoded d = decode(path);
+        CHECK(d.width == c.w);
+        CHECK(d.height == c.h);
+        CHECK(d.profile == "High");
+        CHECK(d.level == c.level);
+        REQUIRE(d.frames.size() == 2);
+        // Frame 0: the square at the left edge, the background elsewhere.
+        CHECK(near(mean_around(d.frames[0], 8, 24), kSquare, 8));
+        CHECK(near(mean_around(d.frames[0], c.w / 2, c.h / 2), kBackground, 8));
+    }
+}
+
+TEST_CASE("video: the MP4 sink's pool of converted frames: every frame encoded is the one written, in order") {
+    // write() converts each frame into a free YUV frame of a pool of 4 and queues it
+    // for the encoder thread: a slot reused before it was encoded would show here as
+    // a square in the wrong place (60 frames, written as fast as the caller can).
+    TempDir dir;
+    VideoOptions o = opts_64x48(30);
+    o.segment_frames = 25;  // segment restarts on the encoder thread too
+    write_video(dir.path + "/pool.mp4", o, 60);
+    Decoded d = decode(dir.path + "/pool.mp4");
+    REQUIRE(d.frames.size() == 60);
+    for (int i = 0; i < 60; ++i) {
+        CAPTURE(i);
+        const int x0 = i * (64 - 16) / 59;
+        CHECK(near(mean_around(d.frames[size_t(i)], x0 + 8, 24), kSquare, 8));
+        if (x0 >= 24) CHECK(near(mean_around(d.frames[size_t(i)], x0 - 16, 24), kBackground, 8));
+    }
+}
+
+TEST_CASE("video: write_repeat (a held or repeated frame) gives the same file as writing the frame again") {
+    // Frames 0,0,0,1,1,2,2,2,2,3,... : the repeats through write() in one file, through
+    // write_repeat() (which copies the converted planes of the last frame) in the other.
+    TempDir dir;
+    for (const char* ext : {".mp4", ".gif"}) {
+        CAPTURE(ext);
+        VideoOptions o = opts_64x48(30);
+        o.segment_frames = 7;  // repeats across segment restarts
+        const std::string a = dir.path + "/plain" + ext, b = dir.path + "/repeat" + ext;
+        auto plain = open_frame_sink(a, o), repeat = open_frame_sink(b, o);
+        int written = 0;
+        for (int i = 0; i < 10; ++i) {
+            const Image f = moving_square(i, 10);
+            plain->write(f);
+            repeat->write(f);
+            for (int r = 0; r < i % 4; ++r) {
+                plain->write(f);
+                repeat->write_repeat(f);
+            }
+            written += 1 + i % 4;
+        }
+        plain->finish();
+        repeat->finish();
+        CHECK(slurp(a).size() > 500);
+        CHECK(slurp(a) == slurp(b));
+        CHECK(decode(b).frames.size() == size_t(written));
+    }
+}
+
+TEST_CASE("video: RGBA to YUV gives the same planes on 1, 2 and 4 threads (sws slices are bit-exact)") {
+    // The conversion runs with slice threads (min(4, cores)); the bytes must not
+    // depend on how many: the same MP4 on any machine.
+    const int w = 646, h = 362;
+    Image img;
+    img.width = w;
+    img.height = h;
+    img.rgba.resize(size_t(w) * h * 4);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < img.rgba.size(); ++i) {
+        x = x * 1664525u + 1013904223u;
+        img.rgba[i] = (i % 4 == 3) ? 255 : uint8_t(x >> 24);
+    }
+    std::vector<std::vector<uint8_t>> planes;
+    for (int threads : {1, 2, 4}) {
+        encode_detail::RgbaToYuv conv("test", w, h, AV_PIX_FMT_YUV420P, true, threads);
+        AVFrame* f = av_frame_alloc();
+        f->format = AV_PIX_FMT_YUV420P;
+        f->width = w;
+        f->height = h;
+        REQUIRE(av_frame_get_buffer(f, 0) == 0);
+        conv.convert(img, f);
+        std::vector<uint8_t> bytes;
+        for (int p = 0; p < 3; ++p)
+            for (int y = 0; y < (p ? h / 2 : h); ++y)
+                bytes.insert(bytes.end(), f->data[p] + y * f->linesize[p], f->data[p] + y * f->linesize[p] + (p ? w / 2 : w));
+        av_frame_free(&f);
+        planes.push_back(bytes);
+    }
+    CHECK(planes[0].size() == size_t(w) * h * 3 / 2);
+    CHECK(planes[0] == planes[1]);
+    CHECK(planes[0] == planes[2]);
 }
 
 TEST_CASE("video: bad paths and options fail early with one line naming the file") {

@@ -64,6 +64,10 @@ public:
     // mmr::Error naming the file if the frame or an earlier one failed to
     // encode; the sink is then aborted.
     virtual void write(const Image& frame) = 0;
+    // The frame of the last write() once more (a held frame, or a step shown for
+    // several frames): `frame` must hold exactly the pixels last written. Sinks that
+    // convert frames reuse the conversion; the file is the same as with write().
+    virtual void write_repeat(const Image& frame) { write(frame); }
     // Completes the file(s) and moves them into place. Throws mmr::Error (and
     // leaves nothing at the output path) on failure or if no frame was written.
     // Does nothing after abort() or a first finish().

@@ -73,6 +73,9 @@ struct OutputSpec {
     float background_alpha = 1;       // 0 = transparent (RGBA PNG), 1 = opaque
     bool background_set = false;      // unset: the theme's (black on dark, white on light)
     ThemeKind theme = ThemeKind::Dark;
+    // "--size WxH" when the command line set width and height, "" when they are the
+    // scene's own: errors about the size name where it came from.
+    std::string size_option;
 };
 
 struct SceneSpec {

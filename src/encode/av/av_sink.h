@@ -104,7 +104,8 @@ void quiet_av_log();
 // slice threads. The alpha plane, when the destination has one, is the frame's.
 class RgbaToYuv {
 public:
-    RgbaToYuv(const std::string& path, int width, int height, AVPixelFormat dst, bool bitexact);
+    // threads: swscale slice threads (0: as many as the machine has cores, at most 4).
+    RgbaToYuv(const std::string& path, int width, int height, AVPixelFormat dst, bool bitexact, int threads = 0);
     ~RgbaToYuv();
     RgbaToYuv(const RgbaToYuv&) = delete;
     RgbaToYuv& operator=(const RgbaToYuv&) = delete;

@@ -6,6 +6,7 @@
 // segment boundaries (shards, mmr/shard/) therefore produces exactly the packets of
 // the single render, and muxing them in order gives the same file.
 #include "av_sink.h"
+#include "slot_worker.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -66,21 +67,24 @@ public:
             codec_ = spec_->find_encoder(&note_);
             open_encoder();
             out_->stream(info_);
-            frame_ = av_frame_alloc();
             packet_ = av_packet_alloc();
-            if (!frame_ || !packet_) fail_av(path_, "cannot allocate a frame", AVERROR(ENOMEM));
-            frame_->format = ctx_->pix_fmt;
-            frame_->width = ctx_->width;
-            frame_->height = ctx_->height;
-            int err = av_frame_get_buffer(frame_, 0);
-            if (err < 0) fail_av(path_, "cannot allocate a frame", err);
+            if (!packet_) fail_av(path_, "cannot allocate a packet", AVERROR(ENOMEM));
+            for (AVFrame*& f : frames_pool_) {
+                f = av_frame_alloc();
+                if (!f) fail_av(path_, "cannot allocate a frame", AVERROR(ENOMEM));
+                f->format = ctx_->pix_fmt;
+                f->width = ctx_->width;
+                f->height = ctx_->height;
+                int err = av_frame_get_buffer(f, 0);
+                if (err < 0) fail_av(path_, "cannot allocate a frame", err);
+            }
         } catch (...) {
             release();
             out_->abort();
             done_ = true;
             throw;
         }
-        worker_ = std::make_unique<FrameWorker>([this](const Image& f) { encode(f); });
+        worker_ = std::make_unique<SlotWorker>(kSlots, [this](int slot) { encode(frames_pool_[slot]); });
     }
 
     ~H264SegmentSink() override {
@@ -93,9 +97,50 @@ public:
             abort();
             throw Error(problem);
         }
+        // The frame is converted here, on the caller's thread, straight into a free
+        // YUV frame of the pool, which the encoder thread then takes: no copy of the
+        // RGBA pixels is queued (bench/encode_stages.sh).
+        int slot = -1;
         try {
-            worker_->push(frame);
+            slot = worker_->acquire();
+            AVFrame* f = frames_pool_[slot];
+            // The encoder may still hold a reference to it: then this copies it first.
+            int err = av_frame_make_writable(f);
+            if (err < 0) fail_av(path_, "cannot allocate a frame", err);
+            spec_->convert(frame, f);
+            worker_->push(slot);
+            last_slot_ = slot;
         } catch (...) {
+            if (slot >= 0) worker_->release(slot);
+            abort();
+            throw;
+        }
+    }
+
+    // The last frame again: its converted planes are copied (1.5 bytes a pixel in
+    // 4:2:0) instead of converting the RGBA again (held frames, repeated steps).
+    void write_repeat(const Image& frame) override {
+        if (last_slot_ < 0) return write(frame);
+        if (done_) throw Error(path_ + ": frame written after finish or abort");
+        if (const std::string problem = frame_size_problem(path_, frame, opts_); !problem.empty()) {
+            abort();
+            throw Error(problem);
+        }
+        int slot = -1;
+        try {
+            slot = worker_->acquire();
+            if (slot != last_slot_) {  // a free slot still holds the last frame: nothing to copy
+                AVFrame* f = frames_pool_[slot];
+                int err = av_frame_make_writable(f);
+                if (err < 0) fail_av(path_, "cannot allocate a frame", err);
+                // The encoder thread may be reading the last slot too: both only read it.
+                err = av_frame_copy(f, frames_pool_[last_slot_]);
+                if (err < 0) fail_av(path_, "cannot copy a frame", err);
+            }
+            worker_->push(slot);
+            last_slot_ = slot;
+        } catch (...) {
+            if (slot >= 0) worker_->release(slot);
             abort();
             throw;
         }
@@ -167,8 +212,8 @@ private:
         }
     }
 
-    // On the worker thread.
-    void encode(const Image& image) {
+    // On the worker thread: `frame` is converted already.
+    void encode(AVFrame* frame) {
         const int64_t index = next_++;  // frame number from the render's first frame
         if (in_segment_ == opts_.segment_frames) {  // a segment boundary: a new encoder
             send(nullptr);
@@ -177,12 +222,9 @@ private:
             in_segment_ = 0;
         }
         if (in_segment_ == 0) segment_start_ = index;
-        int err = av_frame_make_writable(frame_);
-        if (err < 0) fail_av(path_, "cannot allocate a frame", err);
-        spec_->convert(image, frame_);
-        frame_->pts = in_segment_++;
+        frame->pts = in_segment_++;
         ++frames_;
-        send(frame_);
+        send(frame);
     }
 
     void send(const AVFrame* frame) {
@@ -205,7 +247,7 @@ private:
 
     void release() noexcept {
         avcodec_free_context(&ctx_);
-        av_frame_free(&frame_);
+        for (AVFrame*& f : frames_pool_) av_frame_free(&f);
         av_packet_free(&packet_);
     }
 
@@ -216,13 +258,17 @@ private:
     const AVCodec* codec_ = nullptr;
     AVRational rate_{30, 1};
     AVCodecContext* ctx_ = nullptr;
-    AVFrame* frame_ = nullptr;
+    // Converted frames: one being filled by the caller, the others queued or being
+    // encoded (FrameWorker queued 3 RGBA frames; these are 1.5 bytes a pixel).
+    static constexpr int kSlots = 4;
+    AVFrame* frames_pool_[kSlots] = {};
     AVPacket* packet_ = nullptr;
     StreamInfo info_;
     bool have_info_ = false, done_ = false;
     int64_t next_ = 0, frames_ = 0, segment_start_ = 0;
     int in_segment_ = 0;
-    std::unique_ptr<FrameWorker> worker_;
+    int last_slot_ = -1;  // the slot of the last frame written (caller's thread)
+    std::unique_ptr<SlotWorker> worker_;
 };
 
 class Mp4Muxer : public PacketSink {
