@@ -8,9 +8,8 @@
 #include "mmr/core/memory_limit.h"
 
 namespace mmr {
-namespace {
 
-std::string human(double bytes) {
+std::string memory_text(double bytes) {
     char buf[32];
     if (bytes >= double(1ull << 30))
         std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1ull << 30));
@@ -18,6 +17,8 @@ std::string human(double bytes) {
         std::snprintf(buf, sizeof buf, "%.0f MiB", bytes / double(1ull << 20));
     return buf;
 }
+
+namespace {
 
 // Memory besides the frames: the process, libraries, GL context, font atlas (measured
 // peak RSS at 16x16 is about 100 MiB; the scene's own memory is checked when it is built).
@@ -55,8 +56,8 @@ void check_frame_memory(const SceneSpec& scene, double bytes_per_pixel, const st
     const std::string where = !scene.output.size_option.empty() ? scene.output.size_option
                                                                 : scene.path + ": output " + size;
     fail(where,
-         "a " + size + " " + what + " needs about " + human(need) + " of memory, more than the " +
-             human(0.75 * lim.bytes) + " allowed (3/4 of the " + human(lim.bytes) + " of " + lim.source + ")",
+         "a " + size + " " + what + " needs about " + memory_text(need) + " of memory, more than the " +
+             memory_text(0.75 * lim.bytes) + " allowed (3/4 of the " + memory_text(lim.bytes) + " of " + lim.source + ")",
          "use a smaller --size, e.g. --size " + std::to_string(fw) + "x" + std::to_string(fh) +
              ", or run where more memory is allowed");
 }

@@ -91,14 +91,6 @@ Image downsample(const Image& img, int n) {
 }
 
 namespace {
-std::string gib(double bytes) {
-    char buf[32];
-    if (bytes >= double(1ull << 30))
-        std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1ull << 30));
-    else
-        std::snprintf(buf, sizeof buf, "%.0f MiB", bytes / double(1ull << 20));
-    return buf;
-}
 }  // namespace
 
 void check_supersample(int width, int height, int n, const RenderOptions& render) {
@@ -115,7 +107,7 @@ void check_supersample(int width, int height, int n, const RenderOptions& render
     const MemoryLimit lim = process_memory_limit();
     if (lim.bytes > 0 && need > 0.75 * lim.bytes)
         fail(opt,
-             "a " + size + " render needs about " + gib(need) + ", more than the " + gib(0.75 * lim.bytes) +
+             "a " + size + " render needs about " + memory_text(need) + ", more than the " + memory_text(0.75 * lim.bytes) +
                  " allowed (3/4 of " + lim.source + ")",
              "use a smaller --supersample or --size");
 }

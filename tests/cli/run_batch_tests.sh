@@ -126,7 +126,7 @@ expect_error "supersample factor" 1 "--supersample 9: the factor must be from 1 
 expect_error "supersample side" 1 "would be rendered at 24000x12000, over the 16384 pixels a side" -- \
   still "$work/s/b.yaml" -o "$work/out/x.png" --size 3000x1500 --supersample 8
 out=$( (ulimit -v 3000000; "$MMR" still "$work/s/b.yaml" -o "$work/out/x.png" --size 4000x4000 --supersample 4) 2>&1)
-[[ "$out" == *"--supersample 4: a 16000x16000 render needs about 3.8 GiB, more than the"*"allowed (3/4 of"* ]] && ok ||
+[[ "$out" == *"--supersample 4: a 16000x16000 render needs about 4.8 GiB, more than the"*"allowed (3/4 of"* ]] && ok ||
   bad "supersample memory: $out"
 [ ! -e "$work/out/x.png" ] && ok || bad "a refused supersample left a file"
 "$MMR" still "$work/s/b.yaml" -o "$work/out/ss.png" --size 160x90 --supersample 2 &&

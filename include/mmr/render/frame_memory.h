@@ -15,6 +15,8 @@ namespace mmr {
 // The renderer's frame buffers: colour, depth+stencil, the pixels read back and
 // the flipped copy, 4 bytes each per pixel, plus the multisampled targets with --aa msaa.
 double renderer_bytes_per_pixel(const RenderOptions& render);
+// "512 MiB", "4.3 GiB": an amount of memory in error messages.
+std::string memory_text(double bytes);
 // A video's static layer (mmr/layer/layer_plan.h), on top of the renderer's.
 double layer_bytes_per_pixel();
 
