@@ -3,7 +3,7 @@
 //   whole:  every frame's draw list rebuilt and drawn whole (--no-layer-cache);
 //   slots:  the sprites updated as changes (slots), drawn whole;
 //   layer:  slots plus the static layer (mmr render's default);
-//   always: a layer for every window, even where the cost rule takes none;
+//   always: windows to the end of the cycle, each with a layer (the tests' setting);
 // and the fixed cost of a frame (an empty list: clear + readback). Wall and
 // process CPU milliseconds per frame (CPU includes llvmpipe's threads and is the
 // steadier figure on a busy machine). One animation step per frame.
@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
         Animation anim(model, layout);
         const int period = anim.animated() ? anim.period() : 1;
         LayerPlanOptions po;
-        po.always = mode == 3;  // a layer even where the cost rule would not take one
+        po.always = mode == 3;  // windows to the cycle's end, each with a layer
         LayerPlanner planner(model, layout, W, H, base.camera, [&](int64_t f) { return 1 + int(f % period); },
                              frames - 1, po);
         SpriteSlots slots, warm;

@@ -321,10 +321,13 @@ VideoRenderStats render_video(const SceneSpec& scene, const std::vector<std::str
     const bool slotted = renderer && opts.layer_cache;
     SpriteSlots slots;
     std::unique_ptr<LayerPlanner> planner;
-    if (slotted && tm.period > 0 && tm.spin == 0)
+    if (slotted && tm.period > 0 && tm.spin == 0) {
+        LayerPlanOptions po;
+        po.min_point = opts.render.scale;
         planner = std::make_unique<LayerPlanner>(
             model, layout, W, H, base_camera, [&](int64_t f) { return tm.step_for_frame(held.base_frame(f)); },
-            st.last);
+            st.last, po);
+    }
     for (int64_t f = st.first; f <= st.last; ++f) {
         if (opts.interrupted && opts.interrupted()) {
             sink->abort();  // removes the temporary file: nothing half-written is left

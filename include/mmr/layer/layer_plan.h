@@ -19,6 +19,8 @@
 #include <functional>
 #include <vector>
 
+#include <glm/glm.hpp>
+
 #include "mmr/draw/draw_list.h"
 #include "mmr/draw/sprite_slots.h"
 #include "mmr/layout/layout.h"
@@ -35,8 +37,13 @@ struct LayerPlanOptions {
     double per_sprite = 2;
     double per_hidden = 0.5;
     double copy_per_pixel = 0.0625;
-    // Tests: a layer for every window of more than one frame, however small the
-    // scene (windows still grow by the cost rule, without the copy).
+    // The smallest sprite in pixels (the renderer's --scale): for the tie check.
+    float min_point = 1;
+    // Depth ties are checked in windows whose moving sprites take at most this
+    // many positions (layer_plan.cpp, resolve_ties).
+    size_t max_tie_states = 250000;
+    // Tests: windows that run to the end of the cycle, each with a layer however
+    // small the scene.
     bool always = false;
 };
 
@@ -44,6 +51,8 @@ struct LayerPlanStats {
     int64_t windows = 0;         // layers planned
     int64_t layered_frames = 0;  // frames given a layer
     uint64_t dynamic_slots = 0;  // summed over windows
+    uint64_t tie_slots = 0;      // static slots made dynamic so that depth ties resolve in draw order
+    int64_t ties_unchecked = 0;  // windows too large for the tie check
 };
 
 class LayerPlanner {
@@ -66,7 +75,14 @@ public:
 private:
     void plan(int64_t f0);
     void update_ahead();  // ahead_'s slots to its step, the changes recorded for advance()
-    void slot_costs();  // cost_ for every slot, as the slots are now
+    void slot_costs();  // cost_, base_ and order_ for every slot, as the slots are now
+    void resolve_ties(std::vector<SlotRun>& dynamic, size_t first_delta);
+    // A sprite on screen: its stored depth (+1; 0 = not drawn) and its square.
+    struct Square {
+        uint32_t key = 0;
+        float x = 0, y = 0, d = 0;
+    };
+    Square square(const PointVertex& p) const;
     double cost_of(const std::vector<SlotRun>& runs) const;
 
     Animation ahead_;
@@ -75,6 +91,9 @@ private:
     int width_, height_;
     CameraView camera_;
     std::vector<float> cost_;  // per slot, at the window's start
+    std::vector<Square> base_;  // per slot, at the window's start
+    std::vector<int64_t> order_;  // draw position at the window's start (-1: not drawn)
+    glm::mat4 view_{1.0f}, proj_{1.0f};
     std::function<int(int64_t)> step_of_;
     int64_t last_;
     LayerPlanOptions opts_;
