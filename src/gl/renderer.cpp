@@ -299,7 +299,6 @@ private:
             draw_runs(runs_);
         }
         std::memcpy(&layer_key_, &key, sizeof key);
-        ++layers_built_;
     }
 
     // The frame starts as a copy of the layer: colour, depth (and stencil).
@@ -662,7 +661,6 @@ private:
     GLuint layer_fbo_ = 0;
     GLuint layer_rbs_[2] = {};
     LayerKey layer_key_ = {};
-    uint64_t layers_built_ = 0;
 };
 
 }  // namespace
